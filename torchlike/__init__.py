@@ -1,0 +1,46 @@
+"""torchlike: PyTorch's Python API on JAX. ``import torchlike as torch``.
+
+JAX runs with 64-bit types enabled (torch's int64 indices and float64 tensors need them);
+this also changes the default dtypes of ``jnp`` in your own code (``jnp.arange`` gives int64).
+"""
+import jax as _jax
+
+_jax.config.update("jax_enable_x64", True)
+
+from . import autograd  # noqa: E402  (first: it loads the Tensor/dispatch/graph cycle in a working order)
+from . import _dtype  # noqa: E402
+from ._device import device  # noqa: E402
+from ._dtype import (bfloat16, bool, can_cast, cdouble, cfloat, complex64, complex128, double, dtype, finfo,  # noqa
+                     float, float16, float32, float64, get_default_dtype, half, iinfo, int, int8, int16, int32, int64,
+                     is_complex, is_floating_point, long, promote_types, result_type, set_default_dtype, short, uint8)
+from ._size import Size  # noqa: E402
+from ._tensor import Tensor  # noqa: E402
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
+from .ops import *  # noqa: E402,F401,F403
+from ._legacy import TYPES as _TYPES  # noqa: E402
+
+globals().update(_TYPES)
+
+
+class layout:
+    """torch.layout; only torch.strided exists here."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+
+strided = layout("strided")
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+__version__ = "0.1.0"

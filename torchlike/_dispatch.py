@@ -1,0 +1,147 @@
+"""Kernels and their dispatch: every eager op runs one cached, compiled JAX function.
+
+A *kernel* is a pure JAX function ``fn(*statics, *arrays)``. Static arguments (dims,
+dtypes, shapes) select one ``jax.jit`` compilation, cached on the kernel; arrays and
+Python numbers are traced arguments, so new values never recompile. When grad mode is
+on and an input requires grad, ``apply`` records an autograd node that keeps the input
+arrays; its backward is the kernel's VJP, itself a cached compiled kernel that recomputes
+what it needs from those inputs (XLA drops the parts the gradient does not use).
+"""
+import functools
+
+import jax
+import numpy as np
+
+from . import _dtype
+from .autograd import grad_mode
+
+_state = grad_mode.state
+DIFFERENTIABLE = frozenset(d.jax for d in _dtype.ALL if d.category >= 2)
+
+
+class Kernel:
+    """A pure JAX function plus its per-statics cache of compiled versions."""
+
+    __slots__ = ("fn", "name", "cache", "vjps", "__weakref__")
+
+    def __init__(self, fn, name):
+        self.fn, self.name, self.cache, self.vjps = fn, name, {}, {}
+
+    def compiled(self, statics):
+        try:
+            return self.cache[statics]
+        except KeyError:
+            f = jax.jit(functools.partial(self.fn, *statics) if statics else self.fn)
+            self.cache[statics] = f
+            return f
+
+    def __call__(self, *args):  # plain (traceable) call, for composing kernels
+        return self.fn(*args)
+
+    def vjp(self, mask):
+        """The kernel computing input cotangents for the inputs flagged in ``mask``."""
+        try:
+            return self.vjps[mask]
+        except KeyError:
+            k = self.vjps[mask] = Kernel(_vjp_fn(self.fn, mask), self.name + "Backward")
+            return k
+
+    def __repr__(self):
+        return f"<kernel {self.name}>"
+
+
+def kernel(name):
+    """Decorator: ``@kernel("AddBackward0")`` turns a JAX function into a Kernel whose
+    autograd node prints under torch's grad_fn name."""
+    return lambda fn: Kernel(fn, name)
+
+
+def _vjp_fn(fn, mask):
+    n_in = len(mask)
+
+    def vjp(*args):
+        # args: statics..., primals (n_in of them), cotangents (one pytree)
+        statics, primals, cts = args[:-n_in - 1], args[-n_in - 1:-1], args[-1]
+        diff = [p for p, m in zip(primals, mask) if m]
+
+        def f(*d):
+            it = iter(d)
+            return fn(*statics, *(next(it) if m else p for p, m in zip(primals, mask)))
+
+        out, pull = jax.vjp(f, *diff)
+        if isinstance(out, (tuple, list)):
+            cts = type(out)(_cotangent(o, c) for o, c in zip(out, cts))
+        else:
+            cts = _cotangent(out, cts)
+        return tuple(pull(cts))
+    return vjp
+
+
+def _cotangent(out, ct):
+    if out.dtype not in DIFFERENTIABLE:
+        return np.zeros(out.shape, jax.dtypes.float0)
+    if ct is None:
+        return jax.numpy.zeros_like(out)
+    return ct.astype(out.dtype)
+
+
+def apply(k, args, statics=()):
+    """Run kernel ``k`` on ``args`` (Tensors or Python numbers) with ``statics``;
+    return Tensor(s), recording an autograd node when needed."""
+    try:
+        f = k.cache[statics]
+    except KeyError:
+        f = k.compiled(statics)
+    arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+    out = f(*arrays)
+    if _state.enabled:
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                return _record(k, statics, args, arrays, out)
+    if type(out) is tuple or type(out) is list:
+        return tuple(_wrap(o) for o in out)
+    t = _new(Tensor)
+    t._data = out
+    return t
+
+
+def run(k, arrays, statics=()):
+    """Run a kernel on raw arrays, no autograd; returns raw arrays."""
+    try:
+        f = k.cache[statics]
+    except KeyError:
+        f = k.compiled(statics)
+    return f(*arrays)
+
+
+def _wrap(array):
+    t = _new(Tensor)
+    t._data = array
+    return t
+
+
+def _record(k, statics, args, arrays, out):
+    mask = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+    edges = tuple(a._edge() if m else None for a, m in zip(args, mask))
+    multi = type(out) is tuple or type(out) is list
+    node = OpNode(k, statics, arrays, mask, edges, len(out) if multi else 1)
+    if not multi:
+        t = _new(Tensor)
+        t._data = out
+        if out.dtype in DIFFERENTIABLE:
+            t._node, t._out, t._requires_grad = node, 0, True
+        return t
+    outs = []
+    for i, o in enumerate(out):
+        t = _new(Tensor)
+        t._data = o
+        if o.dtype in DIFFERENTIABLE:
+            t._node, t._out, t._requires_grad = node, i, True
+        outs.append(t)
+    return tuple(outs)
+
+
+_new = object.__new__
+
+from ._tensor import Tensor  # noqa: E402
+from .autograd.graph import OpNode  # noqa: E402

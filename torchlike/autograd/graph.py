@@ -1,0 +1,257 @@
+"""The autograd graph and the engine that walks it backwards.
+
+Nodes are created by ``_dispatch.apply``: an ``OpNode`` keeps the input arrays of one
+kernel call and computes input gradients with the kernel's compiled VJP. Leaves that
+require grad own an ``AccumulateGrad`` node. ``run_backward`` visits nodes in dependency
+order, summing gradients that meet at a node, exactly as torch's engine does.
+"""
+import weakref
+
+from . import grad_mode
+
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
+          "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
+          "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
+          "or if you need to access saved tensors after calling backward.")
+
+
+class Node:
+    """torch.autograd.graph.Node: ``name()``, ``next_functions``, hooks."""
+
+    n_outputs = 1
+    _pre_hooks = None  # {output index: [hook, ...]} (Tensor.register_hook on non-leaves)
+    _post_hooks = ()
+    metadata_ = None
+
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def metadata(self):
+        if self.metadata_ is None:
+            self.metadata_ = {}
+        return self.metadata_
+
+    @property
+    def next_functions(self):
+        return tuple((e[0], e[1]) if e is not None else (None, 0) for e in self.edges)
+
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) after this node runs; may return new grad_inputs."""
+        self._post_hooks = self._post_hooks + (fn,)
+        return _Handle(lambda: setattr(self, "_post_hooks", tuple(h for h in self._post_hooks if h is not fn)))
+
+    def register_prehook(self, fn):
+        return self._add_pre_hook(0, fn)
+
+    def _add_pre_hook(self, index, fn):
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        self._pre_hooks.setdefault(index, []).append(fn)
+        return _Handle(lambda: self._pre_hooks[index].remove(fn))
+
+    def __repr__(self):
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+
+class _Handle:
+    """RemovableHandle returned by hook registration."""
+
+    def __init__(self, remove):
+        self._remove = remove
+
+    def remove(self):
+        if self._remove is not None:
+            self._remove()
+            self._remove = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+class OpNode(Node):
+    """Backward of one kernel call: the kernel's VJP on the saved inputs."""
+
+    __slots__ = ("kernel", "statics", "saved", "mask", "edges", "n_outputs", "_pre_hooks", "_post_hooks",
+                 "metadata_")
+
+    def __init__(self, kernel, statics, saved, mask, edges, n_outputs):
+        self.kernel, self.statics, self.saved = kernel, statics, saved
+        self.mask, self.edges, self.n_outputs = mask, edges, n_outputs
+        self._pre_hooks, self._post_hooks, self.metadata_ = None, (), None
+
+    def name(self):
+        return self.kernel.name
+
+    def apply(self, grads, create_graph):
+        if self.saved is None:
+            raise RuntimeError(_FREED)
+        if create_graph:
+            primals = [_tensor_at(a, e) if e is not None else a for a, e in zip(self.saved, self.edges)]
+        else:
+            primals = self.saved
+        cts = tuple(grads) if self.n_outputs > 1 else grads[0]
+        outs = apply(self.kernel.vjp(self.mask), (*primals, cts), self.statics)
+        it = iter(outs)
+        return [next(it) if m else None for m in self.mask]
+
+    def release(self):
+        self.saved = None
+
+
+class AccumulateGrad(Node):
+    """Sums incoming gradients into a leaf's ``.grad``."""
+
+    edges = ()
+
+    def __init__(self, leaf):
+        self.variable_ref = weakref.ref(leaf)
+
+    @property
+    def variable(self):
+        return self.variable_ref()
+
+    def apply(self, grads, create_graph):
+        leaf = self.variable_ref()
+        g = grads[0]
+        if leaf is None or g is None:
+            return []
+        if leaf.grad is None:
+            leaf.grad = g if create_graph else g.detach()
+        elif create_graph:
+            leaf.grad = leaf.grad + g
+        else:
+            with grad_mode.no_grad():
+                leaf.grad.add_(g)
+        return []
+
+    def release(self):
+        pass
+
+
+def _tensor_at(array, edge):
+    """A Tensor standing for a saved input at its place in the graph (for create_graph)."""
+    t = Tensor._from_array(array)
+    t._node, t._out, t._requires_grad = edge[0], edge[1], True
+    return t
+
+
+def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_unused=False):
+    """Backpropagate ``grads`` from ``roots`` (Tensors). With ``inputs``, return the
+    gradients reaching them (autograd.grad); otherwise accumulate into leaves."""
+    root_edges = []
+    for t in roots:
+        if not t._requires_grad:
+            raise RuntimeError(f"element {len(root_edges)} of tensors does not require grad and does not have a grad_fn")
+        root_edges.append(t._edge())
+    deps, order = _dependencies([e[0] for e in root_edges])
+    capture = None
+    if inputs is not None:
+        capture = {}
+        for i, t in enumerate(inputs):
+            if not t._requires_grad:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            capture.setdefault(t._edge(), []).append(i)
+        needed = _needed(order, {e[0] for e in capture})
+    buffers = {}
+    for (node, idx), g in zip(root_edges, grads):
+        _accumulate(buffers, node, idx, g)
+    results = [None] * (len(inputs) if inputs is not None else 0)
+    ready = [e[0] for e in root_edges if deps.get(e[0], 0) == 0]
+    ready = list(dict.fromkeys(ready))
+    with grad_mode.set_grad_enabled(create_graph):
+        while ready:
+            node = ready.pop()
+            bufs = buffers.pop(node, None) or [None] * node.n_outputs
+            if node._pre_hooks:
+                for i, hooks in node._pre_hooks.items():
+                    for hook in hooks:
+                        if bufs[i] is not None:
+                            new = hook(bufs[i])
+                            bufs[i] = new if new is not None else bufs[i]
+            if capture is not None:
+                for i, g in enumerate(bufs):
+                    for pos in capture.get((node, i), ()):
+                        results[pos] = g
+                if node not in needed:
+                    continue
+            if isinstance(node, AccumulateGrad):
+                if capture is None:
+                    node.apply(bufs, create_graph)
+                continue
+            if all(g is None for g in bufs):
+                in_grads = [None] * len(node.edges)
+            else:
+                in_grads = node.apply(bufs, create_graph)
+                for hook in node._post_hooks:
+                    new = hook(tuple(in_grads), tuple(bufs))
+                    if new is not None:
+                        in_grads = list(new)
+                if not retain_graph:
+                    node.release()
+            for edge, g in zip(node.edges, in_grads):
+                if edge is None:
+                    continue
+                nxt = edge[0]
+                if g is not None:
+                    _accumulate(buffers, nxt, edge[1], g)
+                deps[nxt] -= 1
+                if deps[nxt] == 0:
+                    ready.append(nxt)
+    if inputs is not None and not allow_unused:
+        for i, r in enumerate(results):
+            if r is None:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                                   "Set allow_unused=True if this is the desired behavior.")
+    return results
+
+
+def _dependencies(starts):
+    """Count, for every node reachable from ``starts``, how many edges lead into it."""
+    deps, order, seen = {}, [], set(starts)
+    stack = list(starts)
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        for e in node.edges:
+            if e is None:
+                continue
+            nxt = e[0]
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return deps, order
+
+
+def _needed(order, targets):
+    """Nodes from which some target node is reachable (the only ones autograd.grad runs)."""
+    needed, done = set(targets), set()
+    for start in order:
+        stack = [(start, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node in done:
+                continue
+            if expanded:
+                done.add(node)
+                if any(e is not None and e[0] in needed for e in node.edges):
+                    needed.add(node)
+                continue
+            stack.append((node, True))
+            stack.extend((e[0], False) for e in node.edges if e is not None and e[0] not in done)
+    return needed
+
+
+def _accumulate(buffers, node, idx, g):
+    bufs = buffers.get(node)
+    if bufs is None:
+        bufs = buffers[node] = [None] * node.n_outputs
+    bufs[idx] = g if bufs[idx] is None else bufs[idx] + g
+
+
+from .._dispatch import apply  # noqa: E402
+from .._tensor import Tensor  # noqa: E402

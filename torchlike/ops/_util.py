@@ -1,0 +1,68 @@
+"""Helpers shared by the op modules: argument normalisation and dtype decisions."""
+import numbers
+
+from .. import _dtype
+from .._tensor import Tensor, _wrap_dim
+
+
+def wrap_dim(dim, ndim):
+    return _wrap_dim(dim, ndim)
+
+
+def dims_arg(dim, ndim):
+    """A dim argument (None, int, or sequence) as a sorted tuple of non-negative dims, or None."""
+    if dim is None:
+        return None
+    if isinstance(dim, numbers.Integral):
+        return (_wrap_dim(dim, ndim),)
+    dims = tuple(sorted(_wrap_dim(d, ndim) for d in dim))
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
+    return dims
+
+
+def binary_dtype(a, b):
+    """torch's result dtype of a binary op between tensors and/or Python numbers."""
+    if isinstance(a, Tensor):
+        ad = a._data.dtype
+        if isinstance(b, Tensor):
+            if ad == b._data.dtype:
+                return _dtype.from_jax(ad)
+        elif type(b) is float and ad.kind in "fcV":
+            return _dtype.from_jax(ad)
+        elif type(b) is int and ad.kind in "fciuV":
+            return _dtype.from_jax(ad)
+    return _dtype.result_type_of((a, b))
+
+
+def as_operand(x):
+    """Tensors pass through; Python and NumPy numbers become Python numbers."""
+    if isinstance(x, (Tensor, bool, int, float, complex)):
+        return x
+    if isinstance(x, numbers.Number):
+        return x.item() if hasattr(x, "item") else x
+    raise TypeError(f"unsupported operand type: {type(x).__name__}")
+
+
+def float_dtype(dt):
+    """The dtype a float-valued op (sqrt, div, mean) yields: ints and bool go to the default float."""
+    return dt if dt.category >= 2 else _dtype.get_default_dtype()
+
+
+def write_out(out, result):
+    """Honour an ``out=`` argument: ``out`` takes the result's values (and shape), in place."""
+    if out is None:
+        return result
+    if tuple(out.shape) != tuple(result.shape):
+        out.data = result.to(out.dtype)
+        return out
+    return out._inplace_(result)
+
+
+def inplace_variant(fn, name):
+    """``x.op_(...)``: compute ``op(x, ...)`` and make it x's new contents."""
+    def method(self, *args, **kwargs):
+        return self._inplace_(fn(self, *args, **kwargs))
+    method.__name__ = name
+    method.__doc__ = f"In-place version of :meth:`{fn.__name__}`."
+    return method
