@@ -1,0 +1,3 @@
+"""torch.random: Generator and the global RNG state (placeholder)."""
+
+__all__ = []
