@@ -17,7 +17,7 @@ from ._size import Size  # noqa: E402
 from ._tensor import Tensor  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
 from .ops import *  # noqa: E402,F401,F403
-from . import accelerator, cuda, random  # noqa: E402
+from . import accelerator, cuda, nn, random  # noqa: E402
 from .random import *  # noqa: E402,F401,F403
 from ._legacy import TYPES as _TYPES  # noqa: E402
 

@@ -93,7 +93,10 @@ def apply(k, args, statics=()):
     except KeyError:
         f = k.compiled(statics)
     arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-    out = f(*arrays)
+    try:
+        out = f(*arrays)
+    except (TypeError, ValueError) as e:
+        raise _torch_error(k, arrays, e) from None
     if _state.enabled:
         for a in args:
             if isinstance(a, Tensor) and a._requires_grad:
@@ -103,6 +106,17 @@ def apply(k, args, statics=()):
     t = _new(Tensor)
     t._data = out
     return t
+
+
+def _torch_error(k, arrays, error):
+    """Turn a JAX shape/type error raised while tracing a kernel into torch's RuntimeError."""
+    shapes = [a.shape for a in arrays if hasattr(a, "shape")]
+    for i, (a, b) in enumerate(zip(shapes, shapes[1:])):
+        for d in range(1, min(len(a), len(b)) + 1):
+            if a[-d] != b[-d] and 1 not in (a[-d], b[-d]):
+                return RuntimeError(f"The size of tensor a ({a[-d]}) must match the size of tensor b ({b[-d]}) at "
+                                    f"non-singleton dimension {max(len(a), len(b)) - d}")
+    return RuntimeError(f"{k.name.replace('Backward0', '').replace('Backward1', '')}: {error}")
 
 
 def run(k, arrays, statics=()):

@@ -44,7 +44,7 @@ class dtype:
         return "torch." + self.name
 
     def __reduce__(self):
-        return (_by_name, (self.name,))
+        return self.name  # pickled by reference to the module-level name
 
 
 bool = dtype("bool", np.bool_, _BOOL, 0)
@@ -62,7 +62,6 @@ complex128 = cdouble = dtype("complex128", np.complex128, _COMPLEX, 3)
 
 ALL = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64, complex128)
 _FROM_JAX = {d.jax: d for d in ALL}
-_by_name = {d.name: d for d in ALL}.__getitem__
 
 
 def from_jax(jax_dtype):
