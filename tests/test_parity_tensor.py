@@ -173,3 +173,16 @@ def test_pickle_and_deepcopy():
         assert clone.requires_grad and clone.is_leaf
         np.testing.assert_array_equal(clone.detach().numpy(), l.detach().numpy())
     expect_error(lambda L: copy.deepcopy(L.ones(2, requires_grad=True) * 2))
+
+
+def test_set_default_tensor_type():
+    import warnings
+    for L in (torch, torchlike):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            L.set_default_tensor_type(L.DoubleTensor)
+            try:
+                assert str(L.tensor([0.5]).dtype) == "torch.float64" and str(L.Tensor(2).dtype) == "torch.float64"
+            finally:
+                L.set_default_tensor_type("torch.FloatTensor")
+        assert str(L.ones(1).dtype) == "torch.float32"

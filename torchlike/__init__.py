@@ -15,6 +15,7 @@ from ._dtype import (bfloat16, bool, can_cast, cdouble, cfloat, complex64, compl
                      is_complex, is_floating_point, long, promote_types, result_type, set_default_dtype, short, uint8)
 from ._size import Size  # noqa: E402
 from ._tensor import Tensor  # noqa: E402
+from ._tensor_str import set_printoptions  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
 from .ops import *  # noqa: E402,F401,F403
 from . import accelerator, cuda, nn, random  # noqa: E402
@@ -35,6 +36,12 @@ class layout:
 
 
 strided = layout("strided")
+
+
+def set_default_tensor_type(t):
+    """Deprecated torch.set_default_tensor_type: sets the default dtype from a legacy type or its name."""
+    name = t if isinstance(t, str) else t.__name__
+    set_default_dtype(_TYPES[name.rsplit(".", 1)[-1]].dtype)
 
 
 def is_tensor(obj):
