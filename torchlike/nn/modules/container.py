@@ -168,11 +168,12 @@ class ModuleDict(Module):
             self[key] = module
 
 
-def _describe(key, value):
+def _describe(key, value, type_name):
+    """One line of ParameterList/ParameterDict's repr (torch indents these two extra spaces)."""
     if not isinstance(value, Tensor):
-        return f"({key}): Object of type: {type(value).__name__}"
+        return f"  ({key}): Object of type: {type(value).__name__}"
     kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
-    return f"({key}): {kind} containing: [{value.type()} of size {'x'.join(str(s) for s in value.size())}]"
+    return f"  ({key}): {kind} containing: [{type_name(value)} of size {'x'.join(str(s) for s in value.size())}]"
 
 
 def _as_parameter(value):
@@ -213,7 +214,7 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self):
-        return "\n".join(_describe(i, p) for i, p in enumerate(self))
+        return "\n".join(_describe(i, p, lambda t: t.dtype) for i, p in enumerate(self))
 
 
 class ParameterDict(Module):
@@ -264,4 +265,4 @@ class ParameterDict(Module):
             self[key] = value
 
     def extra_repr(self):
-        return "\n".join(_describe(k, p) for k, p in self.items())
+        return "\n".join(_describe(k, p, lambda t: t.type()) for k, p in self.items())
