@@ -93,7 +93,8 @@ class OpNode(Node):
             primals = [_tensor_at(a, e) if e is not None else a for a, e in zip(self.saved, self.edges)]
         else:
             primals = self.saved
-        cts = tuple(grads) if self.n_outputs > 1 else grads[0]
+        # a multi-output kernel takes its cotangents as one tuple of arrays (apply unwraps only top-level Tensors)
+        cts = tuple(g._data if isinstance(g, Tensor) else g for g in grads) if self.n_outputs > 1 else grads[0]
         outs = apply(self.kernel.vjp(self.mask), (*primals, cts), self.statics)
         it = iter(outs)
         return [next(it) if m else None for m in self.mask]
