@@ -1,8 +1,10 @@
-"""torch.nn.functional (so far: conv2d)."""
+"""Convolution functions of torch.nn.functional."""
 import jax
 
-from .._dispatch import Kernel, apply
-from .._dtype import result_type_of
+from ..._dispatch import Kernel, apply
+from ..._dtype import result_type_of
+
+__all__ = ["conv2d"]
 
 
 def _pair(v):

@@ -1,0 +1,3 @@
+"""distance functions of torch.nn.functional."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""dropout functions of torch.nn.functional."""
+
+__all__ = []

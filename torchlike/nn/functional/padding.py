@@ -1,0 +1,3 @@
+"""padding functions of torch.nn.functional."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""pooling functions of torch.nn.functional."""
+
+__all__ = []

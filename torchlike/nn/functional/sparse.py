@@ -1,0 +1,3 @@
+"""sparse functions of torch.nn.functional."""
+
+__all__ = []

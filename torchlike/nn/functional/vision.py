@@ -1,0 +1,3 @@
+"""vision functions of torch.nn.functional."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""activation modules of torch.nn."""
+
+__all__ = []

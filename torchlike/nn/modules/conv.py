@@ -1,0 +1,3 @@
+"""conv modules of torch.nn."""
+
+__all__ = []

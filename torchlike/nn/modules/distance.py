@@ -1,0 +1,3 @@
+"""distance modules of torch.nn."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""dropout modules of torch.nn."""
+
+__all__ = []

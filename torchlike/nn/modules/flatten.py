@@ -1,0 +1,3 @@
+"""flatten modules of torch.nn."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""fold modules of torch.nn."""
+
+__all__ = []

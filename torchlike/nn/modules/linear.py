@@ -1,0 +1,3 @@
+"""linear modules of torch.nn."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""loss modules of torch.nn."""
+
+__all__ = []

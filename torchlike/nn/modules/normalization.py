@@ -1,0 +1,3 @@
+"""normalization modules of torch.nn."""
+
+__all__ = []

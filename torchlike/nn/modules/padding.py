@@ -1,0 +1,3 @@
+"""padding modules of torch.nn."""
+
+__all__ = []

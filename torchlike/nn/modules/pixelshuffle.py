@@ -1,0 +1,3 @@
+"""pixelshuffle modules of torch.nn."""
+
+__all__ = []

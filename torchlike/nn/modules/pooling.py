@@ -1,0 +1,3 @@
+"""pooling modules of torch.nn."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""sparse modules of torch.nn."""
+
+__all__ = []

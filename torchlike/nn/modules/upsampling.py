@@ -1,0 +1,3 @@
+"""upsampling modules of torch.nn."""
+
+__all__ = []
