@@ -120,7 +120,7 @@ def _check_same_dtype(a, b):
 def _check_expand(have, want):
     """torch's error when the added term of addmm & co. does not expand to the product's shape."""
     lead = len(want) - len(have)
-    for i, (h, w) in enumerate(zip(have, want[lead:])):
+    for i, (h, w) in reversed(list(enumerate(zip(have, want[lead:])))):
         if h != w and h != 1:
             raise RuntimeError(f"The expanded size of the tensor ({w}) must match the existing size ({h}) at "
                                f"non-singleton dimension {i + lead}.  Target sizes: {list(want)}.  Tensor sizes: "
@@ -192,7 +192,7 @@ def matmul(input, other, *, out=None):
 
 Tensor.__matmul__ = matmul
 Tensor.__rmatmul__ = lambda self, other: matmul(other, self)
-Tensor.__imatmul__ = lambda self, other: self._inplace_(matmul(self, other))
+Tensor.__imatmul__ = matmul  # ``a @= b`` rebinds a to a new tensor, as in torch (not in place)
 
 
 @tensor_method()
