@@ -1,3 +1,263 @@
-"""activation functions of torch.nn.functional."""
+"""Activation functions of torch.nn.functional: each one compiled kernel; ``inplace=True``
+rebinds the input's contents (``Tensor._inplace_``) as torch's in-place variants do."""
+import warnings
 
-__all__ = []
+import jax
+import jax.numpy as jnp
+
+from ..._dispatch import Kernel, apply
+from ..._tensor import _wrap_dim
+from ...ops.random import sample
+
+__all__ = ["elu", "elu_", "selu", "selu_", "celu", "celu_", "hardshrink", "hardsigmoid", "hardtanh", "hardtanh_",
+           "hardswish", "leaky_relu", "leaky_relu_", "logsigmoid", "prelu", "relu", "relu_", "relu6", "rrelu",
+           "rrelu_", "gelu", "sigmoid", "silu", "mish", "softplus", "softshrink", "softsign", "tanh", "tanhshrink",
+           "threshold", "threshold_", "glu", "softmax", "softmin", "log_softmax", "gumbel_softmax"]
+
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+def _elu(x, alpha, scale, input_scale):
+    return jnp.where(x > 0, x * scale, jnp.expm1(x * input_scale) * (alpha * scale))
+
+
+def _relu6(x):
+    return jnp.clip(x, 0, 6)
+
+
+def _softplus(x, beta, threshold):
+    return jnp.where(x * beta > threshold, x, jnp.log1p(jnp.exp(x * beta)) / beta)
+
+
+_K = {name: Kernel(fn, grad_name) for name, fn, grad_name in [
+    ("elu", _elu, "EluBackward0"),
+    ("hardshrink", lambda x, l: jnp.where(jnp.abs(x) > l, x, 0), "HardshrinkBackward0"),
+    ("hardsigmoid", lambda x: _relu6(x + 3) / 6, "HardsigmoidBackward0"),
+    ("hardtanh", lambda x, lo, hi: jnp.clip(x, lo, hi), "HardtanhBackward0"),
+    ("hardswish", lambda x: x * _relu6(x + 3) / 6, "HardswishBackward0"),
+    ("leaky_relu", lambda x, s: jnp.where(x > 0, x, x * s), "LeakyReluBackward0"),
+    ("logsigmoid", jax.nn.log_sigmoid, "LogSigmoidBackward0"),
+    ("relu", lambda x: jnp.maximum(x, 0), "ReluBackward0"),
+    ("gelu", lambda approximate, x: jax.nn.gelu(x, approximate=approximate), "GeluBackward0"),
+    ("sigmoid", jax.nn.sigmoid, "SigmoidBackward0"),
+    ("silu", jax.nn.silu, "SiluBackward0"),
+    ("mish", lambda x: x * jnp.tanh(jax.nn.softplus(x)), "MishBackward0"),
+    ("softplus", _softplus, "SoftplusBackward0"),
+    ("softshrink", lambda x, l: jnp.where(x > l, x - l, jnp.where(x < -l, x + l, 0)), "SoftshrinkBackward0"),
+    ("softsign", lambda x: x / (1 + jnp.abs(x)), "DivBackward0"),
+    ("tanh", jnp.tanh, "TanhBackward0"),
+    ("tanhshrink", lambda x: x - jnp.tanh(x), "SubBackward0"),
+    ("threshold", lambda x, t, v: jnp.where(x > t, x, v), "ThresholdBackward0"),
+]}
+
+
+def _run(name, input, *args, inplace=False):
+    out = apply(_K[name], (input, *args))
+    return input._inplace_(out) if inplace else out
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """torch.nn.functional.elu."""
+    return _run("elu", input, alpha, 1.0, 1.0, inplace=inplace)
+
+
+def selu(input, inplace=False):
+    return _run("elu", input, _SELU_ALPHA, _SELU_SCALE, 1.0, inplace=inplace)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    return _run("elu", input, alpha, 1.0, 1.0 / alpha, inplace=inplace)
+
+
+def hardshrink(input, lambd=0.5):
+    return _run("hardshrink", input, lambd)
+
+
+def hardsigmoid(input, inplace=False):
+    return _run("hardsigmoid", input, inplace=inplace)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _run("hardtanh", input, min_val, max_val, inplace=inplace)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardswish(input, inplace=False):
+    return _run("hardswish", input, inplace=inplace)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    return _run("leaky_relu", input, negative_slope, inplace=inplace)
+
+
+def logsigmoid(input):
+    return _run("logsigmoid", input)
+
+
+def relu(input, inplace=False):
+    return _run("relu", input, inplace=inplace)
+
+
+def gelu(input, approximate="none"):
+    """torch.nn.functional.gelu; ``approximate`` is 'none' (erf) or 'tanh'."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return apply(_K["gelu"], (input,), (approximate == "tanh",))
+
+
+def sigmoid(input):
+    return _run("sigmoid", input)
+
+
+def silu(input, inplace=False):
+    return _run("silu", input, inplace=inplace)
+
+
+def mish(input, inplace=False):
+    return _run("mish", input, inplace=inplace)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    return _run("softplus", input, beta, threshold)
+
+
+def softshrink(input, lambd=0.5):
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    return _run("softshrink", input, lambd)
+
+
+def softsign(input):
+    return _run("softsign", input)
+
+
+def tanh(input):
+    return _run("tanh", input)
+
+
+def tanhshrink(input):
+    return _run("tanhshrink", input)
+
+
+def threshold(input, threshold, value, inplace=False):
+    return _run("threshold", input, threshold, value, inplace=inplace)
+
+
+def _inplace(fn):
+    f = lambda input, *args, **kwargs: fn(input, *args, **kwargs, inplace=True)  # noqa: E731
+    f.__name__ = fn.__name__ + "_"
+    return f
+
+
+elu_, selu_, celu_, hardtanh_, leaky_relu_, relu_, threshold_ = map(
+    _inplace, (elu, selu, celu, hardtanh, leaky_relu, relu, threshold))
+
+
+def _prelu(x, w):
+    w = w.reshape(w.shape + (1,) * (x.ndim - 2)) if x.ndim >= 2 else w
+    return jnp.where(x > 0, x, w * x)
+
+
+_prelu_k = Kernel(_prelu, "PreluKernelBackward0")
+
+
+def prelu(input, weight):
+    """torch.nn.functional.prelu: ``weight`` has 1 or C (= input.shape[1]) elements."""
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    if weight.numel() not in (1, channels):
+        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
+                           f"{weight.numel()} and channel size = {channels}.")
+    return apply(_prelu_k, (input, weight.reshape(-1)))
+
+
+def _rrelu(training, key, x, lower, upper):
+    if not training:
+        return key, jnp.where(x >= 0, x, x * ((lower + upper) / 2))
+    key, sub = jax.random.split(key)
+    slope = jax.random.uniform(sub, x.shape, x.dtype, lower, upper)
+    return key, jnp.where(x >= 0, x, x * slope)
+
+
+_rrelu_k = Kernel(_rrelu, "RreluWithNoiseBackward0")
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """torch.nn.functional.rrelu: random negative slopes in U(lower, upper) when training,
+    (lower + upper) / 2 otherwise. The slopes come from this library's RNG, not torch's."""
+    out = sample(_rrelu_k, None, (input, lower, upper), (bool(training),))
+    return input._inplace_(out) if inplace else out
+
+
+rrelu_ = _inplace(rrelu)
+
+
+def _glu(dim, x):
+    a, b = jnp.split(x, 2, axis=dim)
+    return a * jax.nn.sigmoid(b)
+
+
+_glu_k = Kernel(_glu, "GluBackward0")
+
+
+def glu(input, dim=-1):
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    dim = _wrap_dim(dim, input.ndim)
+    if input.shape[dim] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {input.shape[dim]}")
+    return apply(_glu_k, (input,), (dim,))
+
+
+def _softmax_fn(log, negate, dim, dtype, x):
+    x = x.astype(dtype) if dtype is not None else x
+    x = -x if negate else x
+    return jax.nn.log_softmax(x, axis=dim) if log else jax.nn.softmax(x, axis=dim)
+
+
+_softmax_k = {log: Kernel(_softmax_fn, "LogSoftmaxBackward0" if log else "SoftmaxBackward0") for log in (False, True)}
+
+
+def _softmax(name, log, negate, input, dim, stacklevel, dtype):
+    if dim is None:
+        warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X "
+                      "as an argument.", UserWarning, stacklevel=stacklevel)
+        dim = 0 if input.ndim in (0, 1, 3) else 1
+    dim = _wrap_dim(dim, input.ndim)
+    return apply(_softmax_k[log], (input,), (log, negate, dim, None if dtype is None else dtype.jax))
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """torch.nn.functional.softmax (``dtype`` casts the input first)."""
+    return _softmax("softmax", False, False, input, dim, _stacklevel, dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    return _softmax("softmin", False, True, input, dim, _stacklevel, dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    return _softmax("log_softmax", True, False, input, dim, _stacklevel, dtype)
+
+
+def _gumbel(hard, dim, key, logits, tau):
+    key, sub = jax.random.split(key)
+    gumbels = -jnp.log(jax.random.exponential(sub, logits.shape, logits.dtype))
+    y = jax.nn.softmax((logits + gumbels) / tau, axis=dim)
+    if hard:
+        onehot = jax.nn.one_hot(jnp.argmax(y, axis=dim), y.shape[dim], dtype=y.dtype, axis=dim)
+        y = onehot - jax.lax.stop_gradient(y) + y
+    return key, y
+
+
+_gumbel_k = Kernel(_gumbel, "SoftmaxBackward0")
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """torch.nn.functional.gumbel_softmax (``eps`` is unused, as in torch); the noise comes
+    from this library's RNG."""
+    return sample(_gumbel_k, None, (logits, tau), (bool(hard), _wrap_dim(dim, logits.ndim)))
