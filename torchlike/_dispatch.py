@@ -38,12 +38,13 @@ class Kernel:
     def __call__(self, *args):  # plain (traceable) call, for composing kernels
         return self.fn(*args)
 
-    def vjp(self, mask):
-        """The kernel computing input cotangents for the inputs flagged in ``mask``."""
+    def vjp(self, mask, n_out=1):
+        """The kernel computing input cotangents for the inputs flagged in ``mask`` from
+        the cotangents of the ``n_out`` outputs."""
         try:
-            return self.vjps[mask]
+            return self.vjps[mask, n_out]
         except KeyError:
-            k = self.vjps[mask] = Kernel(_vjp_fn(self.fn, mask), self.name + "Backward")
+            k = self.vjps[mask, n_out] = Kernel(_vjp_fn(self.fn, mask, n_out), self.name + "Backward")
             return k
 
     def __repr__(self):
@@ -56,12 +57,13 @@ def kernel(name):
     return lambda fn: Kernel(fn, name)
 
 
-def _vjp_fn(fn, mask):
+def _vjp_fn(fn, mask, n_out):
     n_in = len(mask)
 
     def vjp(*args):
-        # args: statics..., primals (n_in of them), cotangents (one pytree)
-        statics, primals, cts = args[:-n_in - 1], args[-n_in - 1:-1], args[-1]
+        # args: statics..., primals (n_in of them), one cotangent per output (each a
+        # separate argument, so that under create_graph autograd tracks every one)
+        statics, primals, cts = args[:-n_in - n_out], args[-n_in - n_out:-n_out], args[-n_out:]
         diff = [p for p, m in zip(primals, mask) if m]
 
         def f(*d):
@@ -72,7 +74,7 @@ def _vjp_fn(fn, mask):
         if isinstance(out, (tuple, list)):
             cts = type(out)(_cotangent(o, c) for o, c in zip(out, cts))
         else:
-            cts = _cotangent(out, cts)
+            cts = _cotangent(out, cts[0])
         return tuple(pull(cts))
     return vjp
 

@@ -333,11 +333,11 @@ class Tensor:
         self._retains_grad = True
         ref = weakref.ref(self)
 
-        def keep(grad):
+        def keep(grad):  # runs after the tensor's other hooks, as in torch
             t = ref()
             if t is not None:
-                t._grad = grad.detach() if t._grad is None else t._grad + grad.detach()
-        self._node._add_pre_hook(self._out, keep)
+                accumulate(t, grad)
+        self._node._set_retain(self._out, keep)
 
     def register_hook(self, hook):
         """hook(grad) -> Tensor or None, run when the gradient w.r.t. this tensor is computed."""
@@ -517,7 +517,7 @@ def tensor_method(*names):
 
 
 from ._dispatch import Kernel, apply, run  # noqa: E402
-from .autograd.graph import AccumulateGrad  # noqa: E402
+from .autograd.graph import AccumulateGrad, accumulate  # noqa: E402
 
 strided_gather = Kernel(_strided_gather, "AsStridedBackward0")
 strided_scatter = Kernel(_strided_scatter, "AsStridedScatterBackward0")

@@ -1,8 +1,9 @@
 """torch.autograd.Function: user-defined forward/backward pairs."""
 import functools
+import inspect
 
 from . import grad_mode
-from .graph import Node
+from .graph import _FREED, DelayedError, Node, _tensor_at
 
 
 class FunctionCtx:
@@ -18,9 +19,8 @@ class FunctionCtx:
     @property
     def saved_tensors(self):
         if self.to_save is None:
-            from .graph import _FREED
             raise RuntimeError(_FREED)
-        return self.to_save
+        return tuple(_tensor_at(s.array, (self, s.index)) if type(s) is _SavedOutput else s for s in self.to_save)
 
     def mark_non_differentiable(self, *tensors):
         self.non_differentiable = tensors
@@ -33,11 +33,13 @@ class FunctionCtx:
 
 
 class BackwardCFunction(FunctionCtx, Node):
-    """A custom Function's node: it is the ``ctx`` too, as in torch."""
+    """A custom Function's node: it is the ``ctx`` too, as in torch. Its edges are those
+    of the Tensor arguments (at ``positions`` among all arguments)."""
 
-    def __init__(self, cls, edges, input_meta, n_outputs):
+    def __init__(self, cls, edges, positions, n_args, input_meta):
         FunctionCtx.__init__(self)
-        self._cls, self.edges, self._input_meta, self.n_outputs = cls, edges, input_meta, n_outputs
+        self._cls, self.edges, self._positions, self._n_args = cls, edges, positions, n_args
+        self._input_meta = input_meta
 
     def name(self):
         return self._cls.__name__ + "Backward"
@@ -48,21 +50,27 @@ class BackwardCFunction(FunctionCtx, Node):
             grads = [g if g is not None else zeros(meta[0], dtype=meta[1]) for g, meta in zip(grads, self._output_meta)]
         with grad_mode.set_grad_enabled(create_graph):
             result = self._cls.backward(self, *grads)
-        if not isinstance(result, tuple):
-            result = (result,)
-        n_in = len(self._input_meta)
-        if len(result) < n_in:
+        result = result if isinstance(result, tuple) else (result,)
+        n = self._n_args
+        if len(result) > n and all(g is None for g in result[n:]):
+            result = result[:n]
+        if len(result) != n:
             raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
-                               f"(expected {n_in}, got {len(result)})")
-        result = result[:n_in]
+                               f"(expected {n}, got {len(result)})")
+        for i, g in enumerate(result):
+            if g is not None and i not in self._positions:
+                raise RuntimeError(f"function {self.name()} returned a gradient different than None at position "
+                                   f"{i + 1}, but the corresponding forward input was not a Variable")
         out = []
-        for g, edge, meta in zip(result, self.edges, self._input_meta):
-            if edge is None or g is None:
-                out.append(None)
-                continue
-            if tuple(g.shape) != meta[0]:
-                g = g.sum_to_size(meta[0])  # torch reduces a broadcast gradient, else raises
-            out.append(g)
+        for i, edge, (shape, _) in zip(self._positions, self.edges, self._input_meta):
+            g = result[i]
+            if edge is not None and g is not None and tuple(g.shape) != shape:
+                try:  # torch sums a broadcast gradient down to the input's shape
+                    g = g.sum_to_size(shape)
+                except RuntimeError:
+                    raise RuntimeError(f"Function {self.name()} returned an invalid gradient at index {i} - got "
+                                       f"{list(g.shape)} but expected shape compatible with {list(shape)}") from None
+            out.append(None if edge is None else g)
         return out
 
     def release(self):
@@ -91,13 +99,18 @@ class Function:
     @classmethod
     def apply(cls, *args, **kwargs):
         from .._tensor import Tensor
-        tensors = [a if isinstance(a, Tensor) else None for a in args]
-        recording = grad_mode.state.enabled and any(t is not None and t._requires_grad for t in tensors)
-        edges = tuple(t._edge() if t is not None and t._requires_grad and recording else None for t in tensors)
-        input_meta = tuple((tuple(t.shape), t.dtype) if t is not None else ((), None) for t in tensors)
-        ctx = BackwardCFunction(cls, edges, input_meta, 1)
-        ctx.needs_input_grad = tuple(e is not None for e in edges)
         uses_setup = cls.setup_context is not Function.setup_context
+        if uses_setup:  # setup_context sees every forward argument, defaults included
+            bound = inspect.signature(cls.forward).bind(*args, **kwargs)
+            bound.apply_defaults()
+            args, kwargs = bound.args, {}
+        positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
+        tensors = [args[i] for i in positions]
+        recording = grad_mode.state.enabled and any(t._requires_grad for t in tensors)
+        edges = tuple(t._edge() if t._requires_grad and recording else None for t in tensors)
+        ctx = BackwardCFunction(cls, edges, positions, len(args), tuple((tuple(t.shape), t.dtype) for t in tensors))
+        needs = dict(zip(positions, (e is not None for e in edges)))
+        ctx.needs_input_grad = tuple(needs.get(i, False) for i in range(len(args)))
         with grad_mode.no_grad():
             output = cls.forward(*args, **kwargs) if uses_setup else cls.forward(ctx, *args, **kwargs)
         if uses_setup:
@@ -119,13 +132,31 @@ class Function:
                 target = Tensor._from_array(o._data)
             target._node, target._out, target._requires_grad = ctx, i, True
             wrapped.append(target)
+            # a saved output is rebuilt at its place in the graph when backward reads it
+            ctx.to_save = tuple(_SavedOutput(i, o._data) if t is o else t for t in ctx.to_save)
         return wrapped[0] if single else tuple(wrapped)
 
 
+class _SavedOutput:
+    __slots__ = ("index", "array")
+
+    def __init__(self, index, array):
+        self.index, self.array = index, array
+
+
 def once_differentiable(fn):
-    """Run ``backward`` without recording a graph (its result cannot be differentiated again)."""
+    """Run ``backward`` without recording a graph. As in torch, under ``create_graph`` its
+    results still require grad, but differentiating them raises."""
     @functools.wraps(fn)
     def wrapper(ctx, *args):
         with grad_mode.no_grad():
-            return fn(ctx, *args)
+            outputs = fn(ctx, *args)
+        if not grad_mode.state.enabled or not any(getattr(a, "_requires_grad", False) for a in args):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        outputs = (outputs,) if single else outputs
+        err = DelayedError("trying to differentiate twice a function that was marked with @once_differentiable",
+                           len(outputs))
+        outputs = tuple(None if o is None else _tensor_at(o._data, (err, i)) for i, o in enumerate(outputs))
+        return outputs[0] if single else outputs
     return wrapper

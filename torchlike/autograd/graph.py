@@ -16,10 +16,16 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
 
 
 class Node:
-    """torch.autograd.graph.Node: ``name()``, ``next_functions``, hooks."""
+    """torch.autograd.graph.Node: ``name()``, ``next_functions``, hooks.
+
+    Hooks run in torch's order: tensor hooks (``Tensor.register_hook``, per output),
+    then the ``retain_grad`` one, then ``register_prehook`` ones (on all grad_outputs);
+    ``register_hook`` ones run after the node, on (grad_inputs, grad_outputs)."""
 
     n_outputs = 1
-    _pre_hooks = None  # {output index: [hook, ...]} (Tensor.register_hook on non-leaves)
+    _pre_hooks = None  # {output index: [hook, ...]} from Tensor.register_hook
+    _retain = None     # {output index: fn} from Tensor.retain_grad
+    _node_pre_hooks = ()
     _post_hooks = ()
     metadata_ = None
 
@@ -42,13 +48,34 @@ class Node:
         return _Handle(lambda: setattr(self, "_post_hooks", tuple(h for h in self._post_hooks if h is not fn)))
 
     def register_prehook(self, fn):
-        return self._add_pre_hook(0, fn)
+        """fn(grad_outputs) before this node runs; may return new grad_outputs."""
+        self._node_pre_hooks = self._node_pre_hooks + (fn,)
+        return _Handle(lambda: setattr(self, "_node_pre_hooks", tuple(h for h in self._node_pre_hooks if h is not fn)))
 
     def _add_pre_hook(self, index, fn):
         if self._pre_hooks is None:
             self._pre_hooks = {}
         self._pre_hooks.setdefault(index, []).append(fn)
         return _Handle(lambda: self._pre_hooks[index].remove(fn))
+
+    def _set_retain(self, index, fn):
+        if self._retain is None:
+            self._retain = {}
+        self._retain[index] = fn
+
+    def _run_pre_hooks(self, grads):
+        for i, fns in (self._pre_hooks or {}).items():
+            for fn in fns:
+                if grads[i] is not None:
+                    new = fn(grads[i])
+                    grads[i] = grads[i] if new is None else new
+        for i, fn in (self._retain or {}).items():
+            if grads[i] is not None:
+                fn(grads[i])
+        for fn in self._node_pre_hooks:
+            new = fn(tuple(grads))
+            grads = grads if new is None else list(new)
+        return grads
 
     def __repr__(self):
         return f"<{self.name()} object at {hex(id(self))}>"
@@ -75,13 +102,14 @@ class _Handle:
 class OpNode(Node):
     """Backward of one kernel call: the kernel's VJP on the saved inputs."""
 
-    __slots__ = ("kernel", "statics", "saved", "mask", "edges", "n_outputs", "_pre_hooks", "_post_hooks",
-                 "metadata_")
+    __slots__ = ("kernel", "statics", "saved", "mask", "edges", "n_outputs", "_pre_hooks", "_retain",
+                 "_node_pre_hooks", "_post_hooks", "metadata_")
 
     def __init__(self, kernel, statics, saved, mask, edges, n_outputs):
         self.kernel, self.statics, self.saved = kernel, statics, saved
         self.mask, self.edges, self.n_outputs = mask, edges, n_outputs
-        self._pre_hooks, self._post_hooks, self.metadata_ = None, (), None
+        self._pre_hooks = self._retain = self.metadata_ = None
+        self._node_pre_hooks = self._post_hooks = ()
 
     def name(self):
         return self.kernel.name
@@ -93,9 +121,7 @@ class OpNode(Node):
             primals = [_tensor_at(a, e) if e is not None else a for a, e in zip(self.saved, self.edges)]
         else:
             primals = self.saved
-        # a multi-output kernel takes its cotangents as one tuple of arrays (apply unwraps only top-level Tensors)
-        cts = tuple(g._data if isinstance(g, Tensor) else g for g in grads) if self.n_outputs > 1 else grads[0]
-        outs = apply(self.kernel.vjp(self.mask), (*primals, cts), self.statics)
+        outs = apply(self.kernel.vjp(self.mask, len(grads)), (*primals, *grads), self.statics)
         it = iter(outs)
         return [next(it) if m else None for m in self.mask]
 
@@ -104,12 +130,16 @@ class OpNode(Node):
 
 
 class AccumulateGrad(Node):
-    """Sums incoming gradients into a leaf's ``.grad``."""
+    """Sums incoming gradients into a leaf's ``.grad``. Deviation: it holds its leaf
+    weakly (torch: strongly), so ``variable`` is None once the leaf is gone."""
 
     edges = ()
 
     def __init__(self, leaf):
         self.variable_ref = weakref.ref(leaf)
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
 
     @property
     def variable(self):
@@ -117,20 +147,36 @@ class AccumulateGrad(Node):
 
     def apply(self, grads, create_graph):
         leaf = self.variable_ref()
-        g = grads[0]
-        if leaf is None or g is None:
-            return []
-        if leaf.grad is None:
-            leaf.grad = g if create_graph else g.detach()
-        elif create_graph:
-            leaf.grad = leaf.grad + g
-        else:
-            with grad_mode.no_grad():
-                leaf.grad.add_(g)
+        if leaf is not None and grads[0] is not None:
+            accumulate(leaf, grads[0])
         return []
 
     def release(self):
         pass
+
+
+def accumulate(t, g):
+    """Add ``g`` into ``t.grad`` as torch's AccumulateGrad does: first a new tensor (never
+    an alias of the caller's gradient), then in place, or out of place while recording."""
+    if t._grad is None:
+        t._grad = _tensor_at(g._data, g._edge()) if g._requires_grad and grad_mode.state.enabled \
+            else Tensor._from_array(g._data)
+    elif grad_mode.state.enabled:
+        t._grad = t._grad + g
+    else:
+        t._grad.add_(g)
+
+
+class DelayedError(Node):
+    """Backward of a ``once_differentiable`` backward's results: raises if differentiated."""
+
+    edges = ()
+
+    def __init__(self, message, n_outputs):
+        self.message, self.n_outputs = message, n_outputs
+
+    def apply(self, grads, create_graph):
+        raise RuntimeError(self.message)
 
 
 def _tensor_at(array, edge):
@@ -159,20 +205,14 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
         needed = _needed(order, {e[0] for e in capture})
     buffers = {}
     for (node, idx), g in zip(root_edges, grads):
-        _accumulate(buffers, node, idx, g)
+        _add_to_buffer(buffers, node, idx, g)
     results = [None] * (len(inputs) if inputs is not None else 0)
     ready = [e[0] for e in root_edges if deps.get(e[0], 0) == 0]
     ready = list(dict.fromkeys(ready))
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
             node = ready.pop()
-            bufs = buffers.pop(node, None) or [None] * node.n_outputs
-            if node._pre_hooks:
-                for i, hooks in node._pre_hooks.items():
-                    for hook in hooks:
-                        if bufs[i] is not None:
-                            new = hook(bufs[i])
-                            bufs[i] = new if new is not None else bufs[i]
+            bufs = node._run_pre_hooks(buffers.pop(node, None) or [None] * node.n_outputs)
             if capture is not None:
                 for i, g in enumerate(bufs):
                     for pos in capture.get((node, i), ()):
@@ -198,15 +238,15 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
                     continue
                 nxt = edge[0]
                 if g is not None:
-                    _accumulate(buffers, nxt, edge[1], g)
+                    _add_to_buffer(buffers, nxt, edge[1], g)
                 deps[nxt] -= 1
                 if deps[nxt] == 0:
                     ready.append(nxt)
     if inputs is not None and not allow_unused:
         for i, r in enumerate(results):
             if r is None:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
-                                   "Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
     return results
 
 
@@ -247,7 +287,7 @@ def _needed(order, targets):
     return needed
 
 
-def _accumulate(buffers, node, idx, g):
+def _add_to_buffer(buffers, node, idx, g):
     bufs = buffers.get(node)
     if bufs is None:
         bufs = buffers[node] = [None] * node.n_outputs
