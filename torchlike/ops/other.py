@@ -174,9 +174,10 @@ def cartesian_prod(*tensors):
 
 
 def _combinations_fn(r, with_replacement, a):
+    if not r:
+        return a[:0]
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
-    index = np.array(list(pick(range(a.shape[0]), r)), np.int64).reshape(-1, r)
-    return a[index] if r else a[:0]
+    return a[np.array(list(pick(range(a.shape[0]), r)), np.int64).reshape(-1, r)]
 
 
 _combinations = Kernel(_combinations_fn, "IndexBackward0")
