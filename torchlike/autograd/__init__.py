@@ -17,7 +17,6 @@ def _make_grads(outputs, grads):
     """torch's _make_grads: check each given gradient against its output; ones for a
     scalar output that requires grad."""
     from .._tensor import Tensor
-    from ..ops.creation import ones_like
     grads = (None,) * len(outputs) if grads is None else (grads,) if isinstance(grads, Tensor) else tuple(grads)
     result = []
     for i, (out, g) in enumerate(zip(outputs, grads)):
@@ -35,7 +34,7 @@ def _make_grads(outputs, grads):
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
                 if not out.is_floating_point():
                     raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
-                g = ones_like(out)
+                g = graph.full(out._data.shape, out._data.dtype, 1)
         else:
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
         result.append(g)
@@ -77,7 +76,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """Return d(outputs)/d(inputs) without touching ``.grad``."""
-    from ..ops.creation import zeros_like
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
                          "but got: allow_unused=False.")
@@ -88,7 +86,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     grads = _make_grads(outputs, grad_outputs)
     retain_graph = create_graph if retain_graph is None else retain_graph
     found = graph.run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, allow_unused=allow_unused)
-    return tuple(zeros_like(t, requires_grad=create_graph) if g is None and materialize_grads
+    return tuple(graph.full(t._data.shape, t._data.dtype, 0).requires_grad_(create_graph) if g is None and materialize_grads
                  else g if g is None or create_graph else g.detach() for t, g in zip(inputs, found))
 
 

@@ -3,7 +3,7 @@ import functools
 import inspect
 
 from . import grad_mode
-from .graph import _FREED, DelayedError, Node, _tensor_at
+from .graph import _FREED, DelayedError, Node, _tensor_at, full
 
 
 class FunctionCtx:
@@ -45,9 +45,9 @@ class BackwardCFunction(FunctionCtx, Node):
         return self._cls.__name__ + "Backward"
 
     def apply(self, grads, create_graph):
-        from ..ops.creation import zeros
         if self.materialize_grads:
-            grads = [g if g is not None else zeros(meta[0], dtype=meta[1]) for g, meta in zip(grads, self._output_meta)]
+            grads = [full(shape, dtype.jax, 0) if g is None and dtype is not None else g
+                     for g, (shape, dtype) in zip(grads, self._output_meta)]
         with grad_mode.set_grad_enabled(create_graph):
             result = self._cls.backward(self, *grads)
         result = result if isinstance(result, tuple) else (result,)

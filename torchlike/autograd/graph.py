@@ -7,6 +7,8 @@ order, summing gradients that meet at a node, exactly as torch's engine does.
 """
 import weakref
 
+import jax.numpy as jnp
+
 from . import grad_mode
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
@@ -177,6 +179,11 @@ class DelayedError(Node):
 
     def apply(self, grads, create_graph):
         raise RuntimeError(self.message)
+
+
+def full(shape, dtype, value):
+    """A new Tensor filled with ``value`` (made with jnp, so it also works under jax.jit)."""
+    return Tensor._from_array(jnp.full(shape, value, dtype))
 
 
 def _tensor_at(array, edge):
