@@ -1,3 +1,482 @@
-"""loss functions of torch.nn.functional."""
+"""Loss functions of torch.nn.functional: each loss (with its reduction) is one kernel.
 
-__all__ = []
+Deviations: checks that need tensor values (class targets out of range, BCE inputs outside
+[0, 1], negative Gaussian variances) read one flag back to the host, as torch's CPU
+kernels do; under a trace they are skipped.
+"""
+import math
+import warnings
+
+import jax
+import jax.numpy as jnp
+
+from ..._dispatch import Kernel, apply
+from ...ops.creation import full_like
+
+__all__ = ["l1_loss", "mse_loss", "huber_loss", "smooth_l1_loss", "soft_margin_loss", "binary_cross_entropy",
+           "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss", "gaussian_nll_loss",
+           "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss", "multilabel_soft_margin_loss",
+           "multilabel_margin_loss", "multi_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
+           "nll_loss", "cross_entropy"]
+
+
+def _reduction(size_average, reduce, reduction):
+    """torch's legacy (size_average, reduce) pair, else ``reduction``, checked."""
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "none" if not reduce else "mean" if size_average else "sum"
+        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{reduction}' "
+                      "instead.", stacklevel=3)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _reduce(loss, reduction):
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+
+
+def _host_flag(flag):
+    """Whether a kernel's error flag is set (False under a trace, where it cannot be read)."""
+    return not isinstance(flag._data, jax.core.Tracer) and bool(flag._data)
+
+
+def _check_size(input, target):
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
+                      "same size.", stacklevel=3)
+
+
+# ---- elementwise losses: one kernel, the formula chosen by a static name ---------------
+def _huber(d, delta):
+    a = jnp.abs(d)
+    return jnp.where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta))
+
+
+def _smooth_l1(d, beta):
+    a = jnp.abs(d)
+    return jnp.where(a < beta, 0.5 * d * d / jnp.where(beta == 0, 1, beta), a - 0.5 * beta)
+
+
+def _bce(x, y):
+    return -(y * jnp.maximum(jnp.log(x), -100) + (1 - y) * jnp.maximum(jnp.log1p(-x), -100))
+
+
+def _kl_div(x, y, log_target):
+    return jnp.exp(y) * (y - x) if log_target else jax.scipy.special.xlogy(y, y) - y * x
+
+
+def _poisson(x, y, log_input, full, eps):
+    loss = jnp.exp(x) - y * x if log_input else x - y * jnp.log(x + eps)
+    if full:
+        loss = loss + jnp.where(y > 1, y * jnp.log(y) - y + 0.5 * jnp.log(2 * math.pi * y), 0)
+    return loss
+
+
+_ELEMENTWISE = {
+    "l1": (lambda x, y: jnp.abs(x - y), "L1LossBackward0"),
+    "mse": (lambda x, y: jnp.square(x - y), "MseLossBackward0"),
+    "huber": (lambda x, y, delta: _huber(x - y, delta), "HuberLossBackward0"),
+    "smooth_l1": (lambda x, y, beta: _smooth_l1(x - y, beta), "SmoothL1LossBackward0"),
+    "soft_margin": (lambda x, y: jnp.log1p(jnp.exp(-y * x)), "SoftMarginLossBackward0"),
+    "bce": (_bce, "BinaryCrossEntropyBackward0"),
+    "kl_div": (_kl_div, "KlDivBackward0"),
+    "poisson": (_poisson, "PoissonNllLossBackward0"),
+}
+
+
+def _elementwise(kind, reduction, has_weight, x, y, *args):
+    fn = _ELEMENTWISE[kind][0]
+    params, weight = (args[:-1], args[-1]) if has_weight else (args, None)
+    loss = fn(x, y, *params)
+    if weight is not None:
+        loss = loss * weight
+        if reduction == "mean" and kind in ("l1", "mse"):
+            return loss.sum() / weight.sum()
+    if reduction == "batchmean":
+        return loss.sum() / x.shape[0] if x.ndim else loss.sum()
+    return _reduce(loss, reduction)
+
+
+_elementwise_k = {kind: Kernel(_elementwise, name) for kind, (_, name) in _ELEMENTWISE.items()}
+
+
+def _pointwise(kind, input, target, reduction, params=(), weight=None):
+    if weight is not None and kind in ("l1", "mse", "huber") and weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    args = (input, target, *params) + ((weight,) if weight is not None else ())
+    return apply(_elementwise_k[kind], args, (kind, reduction, weight is not None))
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """torch.nn.functional.l1_loss (a ``weight`` makes 'mean' divide by its sum, as in torch)."""
+    _check_size(input, target)
+    return _pointwise("l1", input, target, _reduction(size_average, reduce, reduction), weight=weight)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    _check_size(input, target)
+    return _pointwise("mse", input, target, _reduction(size_average, reduce, reduction), weight=weight)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    _check_size(input, target)
+    return _pointwise("huber", input, target, _reduction(None, None, reduction), (delta,), weight)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    _check_size(input, target)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    return _pointwise("smooth_l1", input, target, _reduction(size_average, reduce, reduction), (beta,))
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    _check_size(input, target)
+    return _pointwise("soft_margin", input, target, _reduction(size_average, reduce, reduction))
+
+
+_range_check_k = Kernel(lambda x: jnp.any((x < 0) | (x > 1)), "RangeCheck")
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """torch.nn.functional.binary_cross_entropy; log terms clamped at -100 as in torch."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
+                         f"({input.shape}) is deprecated. Please ensure they have the same size.")
+    if _host_flag(apply(_range_check_k, (input.detach(),))):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    return _pointwise("bce", input, target, reduction, weight=weight)
+
+
+def _bce_logits(reduction, has_weight, has_pos, x, y, *wp):
+    it = iter(wp)
+    weight, pos = (next(it) if has_weight else None), (next(it) if has_pos else None)
+    log_weight = 1 if pos is None else (pos - 1) * y + 1
+    loss = (1 - y) * x + log_weight * (jnp.log1p(jnp.exp(-jnp.abs(x))) + jnp.maximum(-x, 0))
+    return _reduce(loss if weight is None else loss * weight, reduction)
+
+
+_bce_logits_k = Kernel(_bce_logits, "BinaryCrossEntropyWithLogitsBackward0")
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    """torch.nn.functional.binary_cross_entropy_with_logits (numerically stable, with pos_weight)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    args = (input, target) + tuple(a for a in (weight, pos_weight) if a is not None)
+    return apply(_bce_logits_k, args, (reduction, weight is not None, pos_weight is not None))
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """torch.nn.functional.kl_div; input holds log-probabilities; reduction may be 'batchmean'."""
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
+    if reduction != "batchmean" or size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, reduction)
+    return _pointwise("kl_div", input, target, reduction, (bool(log_target),))
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
+                     reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    return _pointwise("poisson", input, target, reduction, (bool(log_input), bool(full), eps))
+
+
+def _gaussian(reduction, full, x, y, var, eps):
+    negative = jnp.any(var < 0)
+    var = var + jax.lax.stop_gradient(jnp.maximum(var, eps) - var)  # clamp without blocking the gradient
+    loss = 0.5 * (jnp.log(var) + jnp.square(x - y) / var)
+    return _reduce(loss + 0.5 * math.log(2 * math.pi) if full else loss, reduction), negative
+
+
+_gaussian_k = Kernel(_gaussian, "MulBackward0")
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """torch.nn.functional.gaussian_nll_loss; ``var`` may be a float, input-shaped, or lack the last dim."""
+    if isinstance(var, (int, float)):
+        var = full_like(input, float(var))
+    if var.shape != input.shape:
+        if input.shape[:-1] == var.shape:
+            var = var.unsqueeze(-1)
+        elif not (input.shape[:-1] == var.shape[:-1] and var.shape[-1] == 1):
+            raise ValueError("var is of incorrect size")
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    loss, negative = apply(_gaussian_k, (input, target, var, eps), (reduction, bool(full)))
+    if _host_flag(negative):
+        raise ValueError("var has negative entry/entries")
+    return loss
+
+
+# ---- margin and embedding losses ----------------------------------------------------------
+def _margin_ranking(reduction, x1, x2, y, margin):
+    return _reduce(jnp.maximum(-y * (x1 - x2) + margin, 0), reduction)
+
+
+_margin_ranking_k = Kernel(_margin_ranking, "ClampMinBackward0")
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if not input1.ndim == input2.ndim == target.ndim:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
+    return apply(_margin_ranking_k, (input1, input2, target, margin), (reduction,))
+
+
+def _hinge(reduction, x, y, margin):
+    loss = jnp.where(y != 1, jnp.maximum(margin - x, 0), 0) + jnp.where(y != -1, x, 0)
+    return _reduce(loss, reduction)
+
+
+_hinge_k = Kernel(_hinge, "AddBackward0")
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction="mean"):
+    return apply(_hinge_k, (input, target, margin), (_reduction(size_average, reduce, reduction),))
+
+
+def _cosine_embedding(reduction, x1, x2, y, margin):
+    eps = 1e-12
+    cos = (x1 * x2).sum(-1) / jnp.sqrt(((x1 * x1).sum(-1) + eps) * ((x2 * x2).sum(-1) + eps))
+    loss = jnp.where(y == 1, 1 - cos, 0) + jnp.where(y == -1, jnp.maximum(cos - margin, 0), 0)
+    return _reduce(loss, reduction)
+
+
+_cosine_embedding_k = Kernel(_cosine_embedding, "MeanBackward0")
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction="mean"):
+    if input1.shape != input2.shape:
+        raise RuntimeError(f"cosine_embedding_loss: Input1 and Input2 must have the same shape, but got "
+                           f"{input1.shape} and {input2.shape}")
+    if input1.ndim != target.ndim + 1:
+        raise RuntimeError(f"cosine_embedding_loss: Expected target to have {input1.ndim - 1} dimensions, but "
+                           f"got {target.ndim}")
+    return apply(_cosine_embedding_k, (input1, input2, target, margin),
+                 (_reduction(size_average, reduce, reduction),))
+
+
+def _multilabel_soft_margin(reduction, has_weight, x, y, *w):
+    loss = -(y * jax.nn.log_sigmoid(x) + (1 - y) * jax.nn.log_sigmoid(-x))
+    if has_weight:
+        loss = loss * w[0]
+    return _reduce(loss.sum(-1) / x.shape[-1], reduction)
+
+
+_multilabel_soft_margin_k = Kernel(_multilabel_soft_margin, "MeanBackward0")
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    args = (input, target) + ((weight,) if weight is not None else ())
+    return apply(_multilabel_soft_margin_k, args, (_reduction(size_average, reduce, reduction), weight is not None))
+
+
+def _multilabel_margin(reduction, x, y):
+    n_class = x.shape[-1]
+    valid = jnp.cumprod(y >= 0, axis=-1).astype(bool)             # targets up to the first -1
+    safe = jnp.where(valid, y, 0)
+    is_target = (jax.nn.one_hot(safe, n_class, dtype=bool) & valid[..., None]).any(-2)
+    x_target = jnp.take_along_axis(x, safe, -1)
+    hinge = jnp.maximum(1 - x_target[..., :, None] + x[..., None, :], 0)
+    loss = (hinge * (valid[..., :, None] & ~is_target[..., None, :])).sum((-2, -1)) / n_class
+    bad = jnp.any(valid & (y >= n_class))
+    return _reduce(loss, reduction), bad
+
+
+_multilabel_margin_k = Kernel(_multilabel_margin, "MultilabelMarginLossBackward0")
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """torch.nn.functional.multilabel_margin_loss: ``target`` lists class indices, ended by -1."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if input.ndim > 2 or input.shape != target.shape:
+        raise RuntimeError(f"inconsistent target size: {target.shape} for input of size: {input.shape}")
+    loss, bad = apply(_multilabel_margin_k, (input, target), (reduction,))
+    if _host_flag(bad):
+        raise RuntimeError("multilabel_margin_loss: target index is out of bounds")
+    return loss
+
+
+def _multi_margin(reduction, p, has_weight, x, y, margin, *w):
+    n_class = x.shape[-1]
+    safe = jnp.clip(y, 0, n_class - 1)
+    x_target = jnp.take_along_axis(x, safe[..., None], -1)
+    hinge = jnp.maximum(margin - x_target + x, 0) ** p
+    if has_weight:
+        hinge = hinge * w[0][safe][..., None]
+    loss = jnp.where(jax.nn.one_hot(safe, n_class, dtype=bool), 0, hinge).sum(-1) / n_class
+    return _reduce(loss, reduction), jnp.any((y < 0) | (y >= n_class))
+
+
+_multi_margin_k = Kernel(_multi_margin, "MultiMarginLossBackward0")
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
+                      reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.ndim != 1:
+        raise ValueError("weight must be one-dimensional")
+    args = (input, target, margin) + ((weight,) if weight is not None else ())
+    loss, bad = apply(_multi_margin_k, args, (reduction, p, weight is not None))
+    if _host_flag(bad):
+        raise RuntimeError("target out of range")
+    return loss
+
+
+def _distance(a, b, p, eps):
+    d = a - b + eps
+    return jnp.linalg.norm(d, ord=p, axis=-1) if p not in (1, 2) else \
+        (jnp.abs(d).sum(-1) if p == 1 else jnp.sqrt(jnp.square(d).sum(-1)))
+
+
+def _triplet(reduction, p, swap, a, pos, neg, margin, eps):
+    d_pos, d_neg = _distance(a, pos, p, eps), _distance(a, neg, p, eps)
+    if swap:
+        d_neg = jnp.minimum(d_neg, _distance(pos, neg, p, eps))
+    return _reduce(jnp.maximum(margin + d_pos - d_neg, 0), reduction)
+
+
+_triplet_k = Kernel(_triplet, "MeanBackward0")
+
+
+def _check_triplet(anchor, positive, negative):
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {anchor.ndim}D, positive {positive.ndim}D, and negative "
+                           f"{negative.ndim}D inputs")
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False, size_average=None,
+                        reduce=None, reduction="mean"):
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_triplet(anchor, positive, negative)
+    if margin <= 0:
+        raise ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got {margin} instead")
+    return apply(_triplet_k, (anchor, positive, negative, margin, eps), (reduction, p, bool(swap)))
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None, margin=1.0, swap=False,
+                                      reduction="mean"):
+    """torch.nn.functional.triplet_margin_with_distance_loss; without ``distance_function``
+    it is triplet_margin_loss (pairwise L2 distance)."""
+    if margin <= 0:
+        raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than 0, got {margin} "
+                         "instead")
+    _check_triplet(anchor, positive, negative)
+    reduction = _reduction(None, None, reduction)
+    if distance_function is None:
+        return apply(_triplet_k, (anchor, positive, negative, margin, 1e-6), (reduction, 2, bool(swap)))
+    d_pos, d_neg = distance_function(anchor, positive), distance_function(anchor, negative)
+    if swap:
+        d_neg = d_neg.minimum(distance_function(positive, negative))
+    loss = (margin + d_pos - d_neg).clamp_min(0)
+    return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
+
+
+# ---- negative log-likelihood and cross-entropy ----------------------------------------------
+def _nll_parts(logp, target, ignore_index, w):
+    """Per-element -w[t] * logp[t] (zero where ignored), its weights, and the out-of-range flag."""
+    n_class = logp.shape[1] if logp.ndim > 1 else logp.shape[0]
+    keep = target != ignore_index
+    safe = jnp.where(keep, target, 0)
+    picked = jnp.take_along_axis(logp, jnp.expand_dims(safe, 1 if logp.ndim > 1 else 0), 1 if logp.ndim > 1 else 0)
+    picked = picked.squeeze(1 if logp.ndim > 1 else 0)
+    weight = jnp.where(keep, w[safe] if w is not None else 1, 0).astype(logp.dtype)
+    bad = jnp.any(keep & ((target < 0) | (target >= n_class)))
+    return -picked * weight, weight, bad
+
+
+def _class_view(w, logp):
+    return w.reshape((-1,) + (1,) * (logp.ndim - 2)) if logp.ndim > 1 else w
+
+
+def _cross_entropy(kind, reduction, has_weight, ignore_index, x, target, smoothing, *w):
+    """kind: 'nll' (x holds log-probabilities), 'index' or 'prob' (x holds logits; class-index
+    or probability targets)."""
+    w = w[0] if has_weight else None
+    class_dim = 1 if x.ndim > 1 else 0
+    n_class = x.shape[class_dim]
+    logp = x if kind == "nll" else jax.nn.log_softmax(x, axis=class_dim)
+    if kind == "prob":
+        target = target * (1 - smoothing) + smoothing / n_class
+        loss = -(logp * target * (1 if w is None else _class_view(w, logp))).sum(class_dim)
+        out = loss.sum() / (x.size // n_class) if reduction == "mean" else _reduce(loss, reduction)
+        return out, jnp.zeros((), bool)
+    loss, weight, bad = _nll_parts(logp, target, ignore_index, w)
+    total = weight.sum()
+    if kind == "index":
+        smooth = -(logp * (1 if w is None else _class_view(w, logp))).sum(class_dim)
+        smooth = jnp.where(target != ignore_index, smooth, 0)
+        smooth = smooth.sum() / total if reduction == "mean" else _reduce(smooth, reduction)
+    loss = loss.sum() / total if reduction == "mean" else _reduce(loss, reduction)
+    if kind == "index":
+        loss = (1 - smoothing) * loss + smooth * (smoothing / n_class)
+    return loss, bad
+
+
+_ce_k = {kind: Kernel(_cross_entropy, "NllLossBackward0" if kind == "nll" else
+                      "DivBackward1" if kind == "prob" else "NllLossBackward0") for kind in ("nll", "index", "prob")}
+
+
+def _check_class_target(input, target, weight):
+    class_dim = 1 if input.ndim > 1 else 0
+    n_class = input.shape[class_dim]
+    if input.ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    if weight is not None and (weight.ndim != 1 or weight.numel() != n_class):
+        raise RuntimeError(f"weight tensor should be defined either for all {n_class} classes or no classes but "
+                           f"got weight tensor of shape: {list(weight.shape)}")
+    if input.ndim > 1 and target.ndim >= 1 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
+                         f"({target.shape[0]}).")
+    expected = tuple(input.shape[:1]) + tuple(input.shape[2:]) if input.ndim > 1 else ()
+    if tuple(target.shape) != expected:
+        if input.ndim <= 2:
+            raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported")
+        raise RuntimeError(f"size mismatch (got input: {input.shape} , target: {target.shape}")
+    if target.dtype.category >= 2:
+        raise RuntimeError(f"expected scalar type Long but found {target.dtype}")
+
+
+def _nll_call(kind, input, target, weight, ignore_index, reduction, smoothing=0.0):
+    args = (input, target, smoothing) + ((weight,) if weight is not None else ())
+    loss, bad = apply(_ce_k[kind], args, (kind, reduction, weight is not None, int(ignore_index)))
+    if _host_flag(bad):
+        t = target.numpy()
+        n_class = input.shape[1 if input.ndim > 1 else 0]
+        value = t[(t != ignore_index) & ((t < 0) | (t >= n_class))].reshape(-1)[0]
+        raise IndexError(f"Target {value} is out of bounds.")
+    return loss
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    """torch.nn.functional.nll_loss on log-probabilities (N, C, d1, ...) or (C,)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_class_target(input, target, weight)
+    return _nll_call("nll", input, target, weight, ignore_index, reduction)
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    """torch.nn.functional.cross_entropy: log_softmax and NLL in one kernel; class-index or
+    class-probability targets, class weights, ignore_index and label smoothing."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if target.dtype.category >= 2 and target.shape == input.shape:
+        args = (input, target, label_smoothing) + ((weight,) if weight is not None else ())
+        return apply(_ce_k["prob"], args, ("prob", reduction, weight is not None, int(ignore_index)))[0]
+    _check_class_target(input, target, weight)
+    return _nll_call("index", input, target, weight, ignore_index, reduction, label_smoothing)
