@@ -1,50 +1,100 @@
 """Pointwise ops (torch docs' "Pointwise Ops"), their in-place forms and Python operators.
 
 Every op is one Kernel: its inputs are cast to torch's result dtype inside the compiled
-function, so promotion costs nothing at run time.
+function, so promotion costs nothing at run time. Dtypes torch's CPU kernels lack raise
+torch's NotImplementedError. Deviations: ``real``/``imag`` of complex tensors are copies,
+not views; ``floor_divide`` has a zero gradient where torch's backward raises.
 """
+import collections
+import math
+
 import jax
 import jax.numpy as jnp
+import jax.scipy.special as jsp
 
 from .. import _dtype
-from .._dispatch import Kernel, apply
-from .._tensor import Tensor, tensor_method
+from .._dispatch import Kernel, apply, run
+from .._tensor import _TYPE_NAMES, Tensor, tensor_method
 from ._util import as_operand, binary_dtype, float_dtype, inplace_variant, write_out
 
-__all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "neg", "negative", "pow",
-           "exp", "log", "sqrt", "abs", "absolute", "sigmoid", "tanh", "clamp", "clip"]
+__all__ = [
+    "abs", "absolute", "acos", "arccos", "acosh", "arccosh", "add", "addcdiv", "addcmul", "angle", "asin", "arcsin",
+    "asinh", "arcsinh", "atan", "arctan", "atanh", "arctanh", "atan2", "arctan2", "bitwise_not", "bitwise_and",
+    "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "ceil", "clamp", "clip", "clamp_min",
+    "clamp_max", "conj_physical", "copysign", "cos", "cosh", "deg2rad", "div", "divide", "digamma", "erf", "erfc",
+    "erfinv", "exp", "exp2", "expm1", "fix", "float_power", "floor", "floor_divide", "fmod", "frac", "frexp", "imag",
+    "real", "ldexp", "lerp", "lgamma", "log", "log10", "log1p", "log2", "logaddexp", "logaddexp2", "logical_and",
+    "logical_not", "logical_or", "logical_xor", "logit", "hypot", "i0", "igamma", "igammac", "mul", "multiply",
+    "mvlgamma", "nan_to_num", "neg", "negative", "nextafter", "polygamma", "positive", "pow", "rad2deg", "reciprocal",
+    "remainder", "round", "rsqrt", "sigmoid", "sign", "sgn", "signbit", "sin", "sinc", "sinh", "sqrt", "square", "sub",
+    "subtract", "tan", "tanh", "true_divide", "trunc", "xlogy", "relu",
+]
+
+frexp_result = collections.namedtuple("frexp", ["mantissa", "exponent"])
+_KINDS = "bifc"  # dtype categories: bool, integer, floating, complex
 
 
-def _register(fn, names=(), inplace=None):
-    """Expose ``fn`` as Tensor methods ``names`` (default: its name) and its in-place form."""
-    tensor_method(*(names or (fn.__name__,)))(fn)
-    if inplace:
-        setattr(Tensor, inplace, inplace_variant(fn, inplace))
-    return fn
+def _check_kind(dt, kinds, kernel_name):
+    """torch's NotImplementedError for a dtype (category letter not in ``kinds``) its kernel lacks."""
+    if _KINDS[dt.category] not in kinds:
+        raise NotImplementedError(f"\"{kernel_name}\" not implemented for '{_TYPE_NAMES[dt]}'")
 
 
-def binary(name, jfn, grad_name, result_dtype=binary_dtype, compute_dtype=None):
-    """A binary op ``name(input, other, *, out=None)`` computing ``jfn`` in the promoted dtype
-    (or ``compute_dtype`` of it), returning ``result_dtype``."""
-    k = Kernel(lambda dtype, a, b: jfn(a.astype(dtype), b.astype(dtype)), grad_name)
+def _kernels(fn, names):
+    """Kernels sharing ``fn``, one per torch grad_fn name: ``names`` is one name, or the names for
+    (tensor, tensor), (tensor, number) and (number, tensor) operands."""
+    return tuple(Kernel(fn, n) for n in ((names,) if isinstance(names, str) else names))
+
+
+def _pick(kernels, a, b):
+    if len(kernels) == 1 or isinstance(a, Tensor) and isinstance(b, Tensor):
+        return kernels[0]
+    return kernels[1] if isinstance(a, Tensor) else kernels[2]
+
+
+def _is_int(a):
+    return not jnp.issubdtype(a.dtype, jnp.inexact)
+
+
+def binary(name, jfn, grad_name, result_dtype=binary_dtype, compute_dtype=None, kinds="bifc", kernel_name=None,
+           tensor_other=False, check=None):
+    """A binary op ``name(input, other, *, out=None)`` computing ``jfn`` in the promoted dtype (or
+    ``compute_dtype`` of it). ``kinds`` are the promoted dtype categories torch accepts,
+    ``tensor_other`` ops refuse a Python number ``other``, ``check(input, other, dtype)`` adds
+    torch's value checks."""
+    kernels = _kernels(lambda dtype, a, b: jfn(a.astype(dtype), b.astype(dtype)), grad_name)
+    kernel_name = kernel_name or f"{name}_cpu"
 
     def op(input, other, *, out=None):
-        other = as_operand(other)
+        if tensor_other and not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        input, other = as_operand(input), as_operand(other)
         dt = result_dtype(input, other)
+        _check_kind(dt, kinds, kernel_name)
+        if check is not None:
+            check(input, other, dt)
         if compute_dtype is not None:
             dt = compute_dtype(dt)
-        return write_out(out, apply(k, (input, other), (dt.jax,)))
+        return write_out(out, apply(_pick(kernels, input, other), (input, other), (dt.jax,)))
     op.__name__ = name
     op.__doc__ = f"torch.{name}(input, other): elementwise, with torch's type promotion."
     return op
 
 
-def unary(name, jfn, grad_name, to_float=True):
-    """A unary op; ``to_float`` ops (exp, sqrt, ...) turn integer inputs into the default float."""
+def unary(name, jfn, grad_name, compute=float_dtype, kinds="bifc", kernel_name=None, bool_error=None):
+    """A unary op computing ``jfn`` in ``compute(input dtype)`` (default: ints and bool go to the
+    default float; None keeps the dtype). ``kinds``: input dtype categories torch accepts;
+    ``bool_error``: torch's RuntimeError message for bool input."""
     k = Kernel(lambda dtype, a: jfn(a.astype(dtype)), grad_name)
+    kernel_name = kernel_name or f"{name}_cpu"
 
     def op(input, *, out=None):
-        dt = float_dtype(input.dtype) if to_float else input.dtype
+        dt = input.dtype
+        if bool_error and dt is _dtype.bool:
+            raise RuntimeError(bool_error)
+        _check_kind(dt, kinds, kernel_name)
+        if compute is not None:
+            dt = compute(dt)
         return write_out(out, apply(k, (input,), (dt.jax,)))
     op.__name__ = name
     op.__doc__ = f"torch.{name}(input): elementwise."
@@ -52,22 +102,49 @@ def unary(name, jfn, grad_name, to_float=True):
 
 
 # ---- arithmetic ----------------------------------------------------------------------
+def _check_sub(input, other, dt):
+    if isinstance(input, Tensor) and input.dtype is _dtype.bool and isinstance(other, (Tensor, bool)) and \
+            getattr(other, "dtype", _dtype.bool) is _dtype.bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if any(isinstance(x, bool) or isinstance(x, Tensor) and x.dtype is _dtype.bool for x in (input, other)):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+_has_zero = Kernel(lambda b: jnp.any(b == 0), "AnyBackward0")
+
+
+def _check_divisor(input, other, dt):
+    """Integer division by zero raises, as on torch's CPU (this reads the divisor's values)."""
+    if dt.category > 1:
+        return
+    if isinstance(other, Tensor):
+        if isinstance(other._data, jax.core.Tracer) or not bool(run(_has_zero, (other._data,))):
+            return
+    elif other != 0:
+        return
+    raise RuntimeError("ZeroDivisionError")
+
+
+def _check_pow(input, other, dt):
+    if isinstance(input, Tensor) and dt.category == 1 and type(other) is int and other < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+def _pow(a, b):
+    """Integer powers with negative exponents give 0, or +-1 for bases +-1, as in torch."""
+    if not _is_int(a):
+        return jnp.power(a, b)
+    neg = b < 0
+    small = jnp.where(a == 1, 1, jnp.where(a == -1, 1 - 2 * (b & 1), 0))
+    return jnp.where(neg, small, jnp.power(a, jnp.where(neg, 0, b))).astype(a.dtype)
+
+
 _add = binary("add", jnp.add, "AddBackward0")
-_sub = binary("sub", jnp.subtract, "SubBackward0")
+_sub = binary("sub", jnp.subtract, ("SubBackward0", "SubBackward0", "RsubBackward1"), check=_check_sub)
 _scaled_add = Kernel(lambda dtype, a, b, alpha: (a.astype(dtype) + alpha * b.astype(dtype)).astype(dtype),
                      "AddBackward0")
-
-
-def _check_sub(input, other):
-    if (isinstance(input, Tensor) and input.dtype is _dtype.bool) or \
-            (isinstance(other, Tensor) and other.dtype is _dtype.bool) or isinstance(other, bool):
-        if isinstance(input, Tensor) and isinstance(other, (Tensor, bool)) and \
-                getattr(other, "dtype", _dtype.bool) is _dtype.bool and input.dtype is _dtype.bool:
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                               "Use the `^` or `logical_xor()` operator instead.")
-        if isinstance(other, bool) or (isinstance(other, Tensor) and other.dtype is _dtype.bool):
-            raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
-                               "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 def add(input, other, *, alpha=1, out=None):
@@ -81,19 +158,21 @@ def add(input, other, *, alpha=1, out=None):
 
 def sub(input, other, *, alpha=1, out=None):
     """torch.sub(input, other, alpha=1): input - alpha * other."""
-    _check_sub(input, other)
     if alpha == 1:
         return _sub(input, other, out=out)
+    _check_sub(input, other, None)
     return add(input, other, alpha=-alpha, out=out)
 
 
 subtract = sub
 mul = binary("mul", jnp.multiply, "MulBackward0")
 multiply = mul
-_true_div = binary("div", jnp.true_divide, "DivBackward0", compute_dtype=float_dtype)
-_trunc_div = binary("div", lambda a, b: jnp.trunc(a / b) if jnp.issubdtype(a.dtype, jnp.inexact)
-                    else jax.lax.div(a, b), "DivBackward1")
-_floor_div = binary("div", jnp.floor_divide, "DivBackward1")
+_true_div = binary("div", jnp.true_divide, ("DivBackward0", "DivBackward0", "MulBackward0"),
+                   compute_dtype=float_dtype)
+_trunc_div = binary("div", lambda a, b: jax.lax.div(a, b) if _is_int(a) else jnp.trunc(a / b), "DivBackward1",
+                    kinds="ifc", kernel_name="div_trunc_cpu", check=_check_divisor)
+_floor_div = binary("div", jnp.floor_divide, "DivBackward1", kinds="if", kernel_name="div_floor_cpu",
+                    check=_check_divisor)
 
 
 def div(input, other, *, rounding_mode=None, out=None):
@@ -110,40 +189,426 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 divide = div
 true_divide = _true_div
-pow = binary("pow", jnp.power, "PowBackward1")
 
-neg = unary("neg", jnp.negative, "NegBackward0", to_float=False)
-negative = neg
-abs = unary("abs", jnp.abs, "AbsBackward0", to_float=False)
-absolute = abs
-exp = unary("exp", jnp.exp, "ExpBackward0")
-log = unary("log", jnp.log, "LogBackward0")
-sqrt = unary("sqrt", jnp.sqrt, "SqrtBackward0")
-sigmoid = unary("sigmoid", jax.nn.sigmoid, "SigmoidBackward0")
+
+def floor_divide(input, other, *, out=None):
+    """torch.floor_divide: division rounded down (Python's ``//``); ints stay ints."""
+    return _floor_div(input, other, out=out)
+
+
+remainder = binary("remainder", jnp.remainder, ("RemainderBackward1", "RemainderBackward0", "RemainderBackward1"),
+                   kinds="if", check=_check_divisor)
+fmod = binary("fmod", jnp.fmod, ("FmodBackward1", "FmodBackward0", "FmodBackward1"), kinds="if",
+              check=_check_divisor)
+pow = binary("pow", _pow, ("PowBackward1", "PowBackward0", "PowBackward2"), kinds="ifc", kernel_name="pow",
+             check=_check_pow)
+float_power = binary("float_power", jnp.power, ("PowBackward1", "PowBackward0", "PowBackward2"),
+                     compute_dtype=lambda dt: _dtype.complex128 if dt.category == 3 else _dtype.float64)
+
+
+def _float_power_(self, exponent):
+    """In-place float_power: only a float64/complex128 tensor can hold its result, as in torch."""
+    result = float_power(self, exponent)
+    if result.dtype is not self.dtype:
+        raise RuntimeError(f"the base given to float_power_ has dtype {_TYPE_NAMES[self.dtype]} but the operation's "
+                           f"result requires dtype {_TYPE_NAMES[result.dtype]}")
+    return self._inplace_(result)
+
+
+def _xlogy(x, y):
+    return jnp.where(jnp.isnan(y), y, jnp.where(x == 0, 0, x * jnp.log(y)).astype(x.dtype))
+
+
+def _copysign(a, b):
+    """|a| with b's sign; |a| as a * sign(a) so the gradient at 0 is 0, as torch's."""
+    return a * jnp.sign(a) * jnp.where(jnp.signbit(b), -1, 1).astype(a.dtype)
+
+
+xlogy = binary("xlogy", _xlogy, ("XlogyBackward0", "XlogyBackward2", "XlogyBackward1"), compute_dtype=float_dtype)
+copysign = binary("copysign", _copysign, ("CopysignBackward0", "CopysignBackward1"), compute_dtype=float_dtype)
+atan2 = binary("atan2", jnp.arctan2, "Atan2Backward0", compute_dtype=float_dtype, tensor_other=True)
+arctan2 = binary("arctan2", jnp.arctan2, "Atan2Backward0", compute_dtype=float_dtype, tensor_other=True)
+ldexp = binary("ldexp", lambda a, b: a * jnp.exp2(b), "LdexpBackward0", compute_dtype=float_dtype, tensor_other=True)
+hypot = binary("hypot", jnp.hypot, "HypotBackward0", kinds="f", tensor_other=True)
+logaddexp = binary("logaddexp", jnp.logaddexp, "LogaddexpBackward0", kinds="f", tensor_other=True)
+logaddexp2 = binary("logaddexp2", jnp.logaddexp2, "Logaddexp2Backward0", kinds="f", tensor_other=True)
+nextafter = binary("nextafter", jnp.nextafter, "NextafterBackward0", kinds="f", tensor_other=True)
+igamma = binary("igamma", jsp.gammainc, "IgammaBackward0", kinds="f", tensor_other=True)
+igammac = binary("igammac", jsp.gammaincc, "IgammacBackward0", kinds="f", tensor_other=True)
+
+
+def _as_bool(dt):
+    return _dtype.bool
+
+
+logical_and = binary("logical_and", jnp.logical_and, "LogicalAndBackward0", compute_dtype=_as_bool, tensor_other=True)
+logical_or = binary("logical_or", jnp.logical_or, "LogicalOrBackward0", compute_dtype=_as_bool, tensor_other=True)
+logical_xor = binary("logical_xor", jnp.logical_xor, "LogicalXorBackward0", compute_dtype=_as_bool, tensor_other=True)
+bitwise_and = binary("bitwise_and", jnp.bitwise_and, "BitwiseAndBackward0", kinds="bi")
+bitwise_or = binary("bitwise_or", jnp.bitwise_or, "BitwiseOrBackward0", kinds="bi")
+bitwise_xor = binary("bitwise_xor", jnp.bitwise_xor, "BitwiseXorBackward0", kinds="bi")
+bitwise_left_shift = binary("bitwise_left_shift", jnp.left_shift, "BitwiseLeftShiftBackward0", kinds="i",
+                            kernel_name="lshift_cpu")
+bitwise_right_shift = binary("bitwise_right_shift", jnp.right_shift, "BitwiseRightShiftBackward0", kinds="i",
+                             kernel_name="rshift_cpu")
+
+
+# ---- unary -----------------------------------------------------------------------------
+def _keep_ints(jfn):
+    """Rounding functions leave integer tensors as they are."""
+    return lambda a: a if _is_int(a) else jfn(a)
+
+
+def _abs(a):
+    if _is_int(a) or jnp.iscomplexobj(a):
+        return jnp.abs(a)
+    return a * jnp.sign(a)  # |a|, with torch's zero gradient at 0
+
+
+def _sign(a):
+    """torch's sign: (a > 0) - (a < 0), so NaN gives 0; complex sgn is a / |a|."""
+    if a.dtype == jnp.bool_ or jnp.iscomplexobj(a):
+        return a if a.dtype == jnp.bool_ else jnp.sign(a)
+    return (a > 0).astype(a.dtype) - (a < 0).astype(a.dtype)
+
+
+def _angle(a):
+    if jnp.iscomplexobj(a):
+        return jnp.angle(a)
+    return jnp.where(jnp.isnan(a), a, jnp.where(a < 0, jnp.pi, 0).astype(a.dtype))
+
+
+def _digamma(a):
+    """torch's digamma: -+inf at +-0, and a zero gradient at +-inf (which never reach jsp.digamma)."""
+    value = jsp.digamma(jnp.where(jnp.isinf(a), 1, a))
+    value = jnp.where(a == 0, jnp.where(jnp.signbit(a), jnp.inf, -jnp.inf), value)
+    return jnp.where(jnp.isinf(a), jnp.where(a > 0, jnp.inf, jnp.nan), value)
+
+
+_NEG_BOOL = ("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, "
+             "use the `~` or `logical_not()` operator instead.")
+neg = unary("neg", jnp.negative, "NegBackward0", compute=None, bool_error=_NEG_BOOL)
+negative = unary("negative", jnp.negative, "NegBackward0", compute=None, bool_error=_NEG_BOOL)
+abs = unary("abs", _abs, "AbsBackward0", compute=None, kinds="ifc")
+absolute = unary("absolute", _abs, "AbsBackward0", compute=None, kinds="ifc", kernel_name="abs_cpu")
+sign = unary("sign", _sign, "SignBackward0", compute=None, kinds="bif")
+sgn = unary("sgn", _sign, "SgnBackward0", compute=None)
+square = unary("square", jnp.square, "PowBackward0", compute=lambda dt: _dtype.int64 if dt is _dtype.bool else dt)
+ceil = unary("ceil", _keep_ints(jnp.ceil), "CeilBackward0", compute=None, kinds="if", kernel_name="ceil_vml_cpu")
+floor = unary("floor", _keep_ints(jnp.floor), "FloorBackward0", compute=None, kinds="if",
+              kernel_name="floor_vml_cpu")
+trunc = unary("trunc", _keep_ints(jnp.trunc), "TruncBackward0", compute=None, kinds="if",
+              kernel_name="trunc_vml_cpu")
+fix = unary("fix", _keep_ints(jnp.trunc), "TruncBackward0", compute=None, kinds="if", kernel_name="trunc_vml_cpu")
+frac = unary("frac", lambda a: a - jnp.trunc(a), "FracBackward0", compute=None, kinds="f")
+signbit = unary("signbit", lambda a: a < 0 if _is_int(a) else jnp.signbit(a), "SignbitBackward0", compute=None,
+                kinds="bif")
+bitwise_not = unary("bitwise_not", jnp.invert, "BitwiseNotBackward0", compute=None, kinds="bi")
+logical_not = unary("logical_not", jnp.logical_not, "LogicalNotBackward0", compute=None)
+relu = unary("relu", lambda a: jnp.where(a <= 0, jnp.zeros((), a.dtype), a), "ReluBackward0", compute=None,
+             kinds="bif", bool_error="Boolean inputs not supported for relu")
+angle = unary("angle", _angle, "AngleBackward0")
+
+# float-valued: integer and bool tensors give the default float
+acos = unary("acos", jnp.arccos, "AcosBackward0")
+arccos = unary("arccos", jnp.arccos, "AcosBackward0")
+acosh = unary("acosh", jnp.arccosh, "AcoshBackward0")
+arccosh = unary("arccosh", jnp.arccosh, "AcoshBackward0")
+asin = unary("asin", jnp.arcsin, "AsinBackward0")
+arcsin = unary("arcsin", jnp.arcsin, "AsinBackward0")
+asinh = unary("asinh", jnp.arcsinh, "AsinhBackward0")
+arcsinh = unary("arcsinh", jnp.arcsinh, "AsinhBackward0")
+atan = unary("atan", jnp.arctan, "AtanBackward0")
+arctan = unary("arctan", jnp.arctan, "AtanBackward0")
+atanh = unary("atanh", jnp.arctanh, "AtanhBackward0")
+arctanh = unary("arctanh", jnp.arctanh, "AtanhBackward0")
+cos = unary("cos", jnp.cos, "CosBackward0")
+cosh = unary("cosh", jnp.cosh, "CoshBackward0")
+sin = unary("sin", jnp.sin, "SinBackward0")
+sinh = unary("sinh", jnp.sinh, "SinhBackward0")
+tan = unary("tan", jnp.tan, "TanBackward0")
 tanh = unary("tanh", jnp.tanh, "TanhBackward0")
+sinc = unary("sinc", jnp.sinc, "SincBackward0")
+exp = unary("exp", jnp.exp, "ExpBackward0")
+exp2 = unary("exp2", jnp.exp2, "Exp2Backward0")
+expm1 = unary("expm1", jnp.expm1, "Expm1Backward0")
+log = unary("log", jnp.log, "LogBackward0")
+log10 = unary("log10", jnp.log10, "Log10Backward0")
+log1p = unary("log1p", jnp.log1p, "Log1PBackward0")
+log2 = unary("log2", jnp.log2, "Log2Backward0")
+sqrt = unary("sqrt", jnp.sqrt, "SqrtBackward0")
+rsqrt = unary("rsqrt", jax.lax.rsqrt, "RsqrtBackward0")
+reciprocal = unary("reciprocal", jnp.reciprocal, "ReciprocalBackward0")
+sigmoid = unary("sigmoid", jax.nn.sigmoid, "SigmoidBackward0")
+deg2rad = unary("deg2rad", lambda a: a * (math.pi / 180), "Deg2RadBackward0", kinds="bif")
+rad2deg = unary("rad2deg", lambda a: a * (180 / math.pi), "Rad2DegBackward0", kinds="bif")
+erf = unary("erf", jax.lax.erf, "ErfBackward0", kinds="bif", kernel_name="erf_vml_cpu")
+erfc = unary("erfc", jax.lax.erfc, "ErfcBackward0", kinds="bif", kernel_name="erfc_vml_cpu")
+erfinv = unary("erfinv", jax.lax.erf_inv, "ErfinvBackward0", kinds="bif", kernel_name="erfinv_vml_cpu")
+lgamma = unary("lgamma", jax.lax.lgamma, "LgammaBackward0", kinds="bif", kernel_name="lgamma_vml_cpu")
+digamma = unary("digamma", _digamma, "DigammaBackward0", kinds="bif", kernel_name="digamma")
+i0 = unary("i0", jsp.i0, "I0Backward0", kinds="bif", kernel_name="i0_vml_cpu")
 
-_clamp = Kernel(lambda dtype, a, lo, hi: jnp.clip(a.astype(dtype), lo, hi).astype(dtype), "ClampBackward1")
+
+def positive(input):
+    """torch.positive: returns ``input`` itself (bool tensors refused)."""
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def conj_physical(input, *, out=None):
+    """torch.conj_physical: the conjugate of a complex tensor; a real tensor is returned as is."""
+    if input.dtype.category < 3:
+        return write_out(out, input) if out is not None else input
+    return write_out(out, _conj(input))
+
+
+_conj = unary("conj_physical", jnp.conj, "ConjPhysicalBackward0", compute=None)
+_real = unary("real", jnp.real, "RealBackward0", compute=None)
+_imag = unary("imag", jnp.imag, "ImagBackward0", compute=None)
+
+
+def real(input):
+    """torch.real: a real tensor itself; for a complex one its real part (a copy, not a view as in torch)."""
+    return _real(input) if input.dtype.category == 3 else input
+
+
+def imag(input):
+    """torch.imag: the imaginary part of a complex tensor (a copy, not a view as in torch)."""
+    if input.dtype.category != 3:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return _imag(input)
+
+
+def _round_fn(decimals, a):
+    if _is_int(a) or decimals == 0:
+        return _keep_ints(jnp.round)(a)
+    if decimals > 0:
+        return jnp.round(a * 10.0 ** decimals) / 10.0 ** decimals
+    return jnp.round(a / 10.0 ** -decimals) * 10.0 ** -decimals
+
+
+_rounds = _kernels(lambda decimals, dtype, a: _round_fn(decimals, a.astype(dtype)), ("RoundBackward0", "RoundBackward1"))
+
+
+def round(input, *, decimals=0, out=None):
+    """torch.round: half to even, optionally to ``decimals`` decimal places (float tensors only)."""
+    _check_kind(input.dtype, "if" if decimals == 0 else "f", "round_vml_cpu" if decimals == 0 else "round_cpu")
+    return write_out(out, apply(_rounds[decimals != 0], (input,), (int(decimals), input.dtype.jax)))
+
+
+def _logit_fn(dtype, clamped, a, eps):
+    a = a.astype(dtype)
+    if clamped:
+        a = jnp.clip(a, eps, 1 - eps).astype(dtype)
+    return jnp.log(a / (1 - a))
+
+
+_logit = Kernel(_logit_fn, "LogitBackward0")
+
+
+def logit(input, eps=None, *, out=None):
+    """torch.logit: log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given."""
+    _check_kind(input.dtype, "bif", "logit_cpu")
+    dt = float_dtype(input.dtype)
+    return write_out(out, apply(_logit, (input, 0.0 if eps is None else eps), (dt.jax, eps is not None)))
+
+
+_nan_to_num = Kernel(lambda a, nan, posinf, neginf: jnp.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf),
+                     "NanToNumBackward0")
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    """torch.nan_to_num: NaN, +inf and -inf replaced (infinities by the dtype's extremes by default)."""
+    return write_out(out, apply(_nan_to_num, (input, nan, posinf, neginf)))
+
+
+_polygamma = Kernel(lambda n, dtype, a: _digamma(a.astype(dtype)) if n == 0 else jsp.polygamma(n, a.astype(dtype)),
+                    "PolygammaBackward0")
+
+
+def polygamma(n, input, *, out=None):
+    """torch.polygamma(n, input): the n-th derivative of digamma."""
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"polygamma(): argument 'n' (position 1) must be int, not {type(n).__name__}")
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    _check_kind(input.dtype, "bif", "polygamma")
+    return write_out(out, apply(_polygamma, (input,), (n, float_dtype(input.dtype).jax)))
+
+
+def _mvlgamma_fn(p, dtype, a):
+    a = a.astype(dtype)
+    shifts = jnp.arange(p, dtype=dtype) * -0.5
+    return jax.lax.lgamma(a[..., None] + shifts).sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
+
+
+_mvlgamma = Kernel(_mvlgamma_fn, "MvlgammaBackward0")
+
+
+def mvlgamma(input, p, *, out=None):
+    """torch.mvlgamma: the multivariate log-gamma function of dimension ``p``."""
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    _check_kind(input.dtype, "bif", "mvlgamma")
+    return write_out(out, apply(_mvlgamma, (input,), (int(p), float_dtype(input.dtype).jax)))
+
+
+def _frexp_fn(a):
+    mantissa, exponent = jnp.frexp(a)
+    return mantissa, exponent.astype(jnp.int32)
+
+
+_frexp = Kernel(_frexp_fn, "FrexpBackward0")
+
+
+def frexp(input, *, out=None):
+    """torch.frexp: (mantissa, int32 exponent) with input = mantissa * 2**exponent."""
+    if input.dtype.category != 2:
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    result = frexp_result(*apply(_frexp, (input,)))
+    if out is None:
+        return result
+    return frexp_result(*(write_out(o, r) for o, r in zip(out, result)))
+
+
+# ---- clamp -------------------------------------------------------------------------------
+def _clamp_fn(dtype, a, lo, hi):
+    """min(max(a, lo), hi), in torch's way: a bound that is NaN gives NaN, and at a tie the
+    gradient goes to ``a``."""
+    a = a.astype(dtype)
+    if lo is not None:
+        lo = lo.astype(dtype)
+        a = jnp.where((a < lo) | jnp.isnan(lo), lo, a)
+    if hi is not None:
+        hi = hi.astype(dtype)
+        a = jnp.where((a > hi) | jnp.isnan(hi), hi, a)
+    return a
+
+
+# (number bounds, tensor bounds) for clamp, clamp_min, clamp_max
+_clamps = {name: _kernels(_clamp_fn, names) for name, names in [
+    ("clamp", ("ClampBackward1", "ClampBackward0")), ("clamp_min", ("ClampMinBackward0", "ClampMinBackward1")),
+    ("clamp_max", ("ClampMaxBackward0", "ClampMaxBackward1"))]}
+
+
+def _clamp(name, input, min, max, out):
+    min, max = (None if b is None else as_operand(b) for b in (min, max))
+    dt = _dtype.result_type_of((input, min, max))
+    if dt.category == 3:
+        raise NotImplementedError("clamp is not supported for complex types")
+    _check_kind(dt, "if", f"{name}_scalar_cpu")
+    k = _clamps[name][isinstance(min, Tensor) or isinstance(max, Tensor)]
+    return write_out(out, apply(k, (input, min, max), (dt.jax,)))
 
 
 def clamp(input, min=None, max=None, *, out=None):
-    """torch.clamp(input, min=None, max=None); min/max may be numbers or tensors."""
+    """torch.clamp(input, min=None, max=None); min/max may be numbers or tensors (promoting the result)."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    dt = _dtype.result_type_of((input, min, max))
-    return write_out(out, apply(_clamp, (input, min, max), (dt.jax,)))
+    return _clamp("clamp", input, min, max, out)
 
 
 clip = clamp
 
-for _fn, _names, _inplace in [
-    (add, (), "add_"), (sub, (), "sub_"), (subtract, ("subtract",), "subtract_"), (mul, (), "mul_"),
-    (multiply, ("multiply",), "multiply_"), (div, (), "div_"), (divide, ("divide",), "divide_"),
-    (true_divide, ("true_divide",), "true_divide_"), (pow, (), "pow_"), (neg, (), "neg_"),
-    (negative, ("negative",), "negative_"), (abs, (), "abs_"), (absolute, ("absolute",), "absolute_"),
-    (exp, (), "exp_"), (log, (), "log_"), (sqrt, (), "sqrt_"), (sigmoid, (), "sigmoid_"), (tanh, (), "tanh_"),
-    (clamp, (), "clamp_"), (clip, ("clip",), "clip_"),
-]:
-    _register(_fn, _names, _inplace)
+
+def clamp_min(input, min, *, out=None):
+    """torch.clamp_min: max(input, min)."""
+    return _clamp("clamp_min", input, min, None, out)
+
+
+def clamp_max(input, max, *, out=None):
+    """torch.clamp_max: min(input, max)."""
+    return _clamp("clamp_max", input, None, max, out)
+
+
+# ---- ternary ------------------------------------------------------------------------------
+_C_TYPE_NAMES = {_dtype.bool: "bool", _dtype.uint8: "unsigned char", _dtype.int8: "signed char",
+                 _dtype.int16: "short int", _dtype.int32: "int", _dtype.int64: "long int",
+                 _dtype.float16: "c10::Half", _dtype.bfloat16: "c10::BFloat16", _dtype.float32: "float",
+                 _dtype.float64: "double", _dtype.complex64: "c10::complex<float>",
+                 _dtype.complex128: "c10::complex<double>"}
+
+
+def _lerp_fn(start, end, weight):
+    w = weight.astype(start.dtype)
+    diff = end - start
+    return jnp.where(jnp.abs(w) < 0.5, start + w * diff, end - diff * (1 - w))
+
+
+_lerps = _kernels(_lerp_fn, ("LerpBackward1", "LerpBackward0"))
+
+
+def lerp(input, end, weight, *, out=None):
+    """torch.lerp: input + weight * (end - input); ``end`` and a tensor ``weight`` must share input's dtype."""
+    for arg, name in ((end, "end"), (weight, "weight")):
+        if isinstance(arg, Tensor) and arg.dtype is not input.dtype:
+            raise RuntimeError(f"expected dtype {_C_TYPE_NAMES[input.dtype]} for `{name}` but got dtype "
+                               f"{_C_TYPE_NAMES[arg.dtype]}")
+    tensor_weight = isinstance(weight, Tensor)
+    _check_kind(input.dtype, "fc", "lerp_kernel_tensor" if tensor_weight else "lerp_kernel_scalar")
+    return write_out(out, apply(_lerps[not tensor_weight], (input, end, as_operand(weight))))
+
+
+_addcmul = Kernel(lambda dtype, a, t1, t2, value: a.astype(dtype) + value.astype(dtype) * t1.astype(dtype)
+                  * t2.astype(dtype), "AddcmulBackward0")
+_addcdiv = Kernel(lambda dtype, a, t1, t2, value: a.astype(dtype) + value.astype(dtype) * t1.astype(dtype)
+                  / t2.astype(dtype), "AddcdivBackward0")
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    """torch.addcmul: input + value * tensor1 * tensor2 (value cast to the result dtype)."""
+    dt = _dtype.result_type_of((input, tensor1, tensor2))
+    _check_kind(dt, "ifc", "addcmul_cpu_out")
+    return write_out(out, apply(_addcmul, (input, tensor1, tensor2, as_operand(value)), (dt.jax,)))
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    """torch.addcdiv: input + value * tensor1 / tensor2; integer tensor1 and tensor2 are refused, as in torch."""
+    if tensor1.dtype.category < 2 and tensor2.dtype.category < 2:
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a "
+            "true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value "
+            "* torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / "
+            "tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value "
+            "* tensor1 / tensor2), for all dtypes.")
+    dt = _dtype.result_type_of((input, tensor1, tensor2))
+    return write_out(out, apply(_addcdiv, (input, tensor1, tensor2, as_operand(value)), (dt.jax,)))
+
+
+# ---- Tensor methods --------------------------------------------------------------------------
+_WITH_INPLACE = (
+    "abs absolute acos arccos acosh arccosh add addcdiv addcmul asin arcsin asinh arcsinh atan arctan atanh arctanh "
+    "atan2 arctan2 bitwise_not bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift ceil clamp "
+    "clip clamp_min clamp_max copysign cos cosh deg2rad div divide digamma erf erfc erfinv exp exp2 expm1 fix floor "
+    "floor_divide fmod frac ldexp lerp lgamma log log10 log1p log2 logical_and logical_not logical_or logical_xor "
+    "logit hypot i0 igamma igammac mul multiply nan_to_num neg negative nextafter pow rad2deg reciprocal remainder "
+    "round rsqrt sigmoid sign sgn sin sinc sinh sqrt square sub subtract tan tanh true_divide trunc xlogy relu").split()
+for _name in _WITH_INPLACE:
+    tensor_method(_name)(globals()[_name])
+    setattr(Tensor, _name + "_", inplace_variant(globals()[_name], _name + "_"))
+for _name in "angle frexp logaddexp logaddexp2 positive signbit float_power".split():
+    tensor_method(_name)(globals()[_name])
+
+
+def _conj_physical_(self):
+    return self if self.dtype.category < 3 else self._inplace_(_conj(self))
+
+
+def _polygamma_method(self, n):
+    return polygamma(n, self)
+
+
+Tensor.float_power_ = _float_power_
+Tensor.conj_physical = conj_physical
+Tensor.conj_physical_ = _conj_physical_
+Tensor.polygamma = _polygamma_method
+Tensor.polygamma_ = lambda self, n: self._inplace_(polygamma(n, self))
+Tensor.mvlgamma = mvlgamma
+Tensor.mvlgamma_ = inplace_variant(mvlgamma, "mvlgamma_")
+Tensor.real = property(real)
+Tensor.imag = property(imag)
 
 
 # ---- Python operators -------------------------------------------------------------------
@@ -152,21 +617,20 @@ def _reflected(fn):
     return lambda self, other: fn(as_operand(other), self)
 
 
-Tensor.__add__ = lambda self, other: add(self, other)
-Tensor.__radd__ = lambda self, other: add(self, other)
-Tensor.__iadd__ = lambda self, other: self.add_(other)
-Tensor.__sub__ = lambda self, other: sub(self, other)
-Tensor.__rsub__ = _reflected(sub)
-Tensor.__isub__ = lambda self, other: self.sub_(other)
-Tensor.__mul__ = lambda self, other: mul(self, other)
-Tensor.__rmul__ = lambda self, other: mul(self, other)
-Tensor.__imul__ = lambda self, other: self.mul_(other)
-Tensor.__truediv__ = lambda self, other: div(self, other)
-Tensor.__rtruediv__ = _reflected(div)
-Tensor.__itruediv__ = lambda self, other: self.div_(other)
-Tensor.__pow__ = lambda self, other: pow(self, other)
-Tensor.__rpow__ = _reflected(pow)
-Tensor.__ipow__ = lambda self, other: self.pow_(other)
+def _invert(self):
+    if self.dtype.category > 1:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return bitwise_not(self)
+
+
+for _op, _fn, _commutes in [("add", add, True), ("sub", sub, False), ("mul", mul, True), ("truediv", div, False),
+                            ("floordiv", floor_divide, False), ("mod", remainder, False), ("pow", pow, False),
+                            ("and", bitwise_and, True), ("or", bitwise_or, True), ("xor", bitwise_xor, True),
+                            ("lshift", bitwise_left_shift, False), ("rshift", bitwise_right_shift, False)]:
+    setattr(Tensor, f"__{_op}__", lambda self, other, _fn=_fn: _fn(self, other))
+    setattr(Tensor, f"__r{_op}__", (lambda self, other, _fn=_fn: _fn(self, other)) if _commutes else _reflected(_fn))
+    setattr(Tensor, f"__i{_op}__", lambda self, other, _fn=_fn: self._inplace_(_fn(self, other)))
 Tensor.__neg__ = neg
-Tensor.__pos__ = lambda self: self
+Tensor.__pos__ = positive
 Tensor.__abs__ = abs
+Tensor.__invert__ = _invert
