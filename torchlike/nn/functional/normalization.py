@@ -67,6 +67,8 @@ def _batch_norm(input, running_mean, running_var, weight, bias, use_input_stats,
     """Shared by batch_norm/instance_norm and their modules; ``count`` (the num_batches_tracked
     tensor) replaces ``momentum`` with a cumulative average."""
     running = use_input_stats and running_mean is not None
+    if use_input_stats and not instance and input.numel() // max(input.shape[1] if input.ndim > 1 else 1, 1) == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
     if not use_input_stats and running_mean is None:
         raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
     flags = (weight is not None, bias is not None, running_mean is not None, count is not None)
@@ -90,10 +92,6 @@ def _batch_norm(input, running_mean, running_var, weight, bias, use_input_stats,
 def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
     """torch.nn.functional.batch_norm over dim 1; in training, running stats (if given) are
     updated in place with the unbiased batch variance, as in torch."""
-    if training:
-        size = input.numel() // input.shape[1] if input.ndim > 1 else 1
-        if size == 1:
-            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
     return _batch_norm(input, running_mean, running_var, weight, bias, training or running_mean is None,
                        momentum, eps)
 
