@@ -87,12 +87,13 @@ def _check_bmm(a, b, batch=None):
     _no_bool("bmm", a)
 
 
-def _check_mv(mat, vec, input_dtype=None):
-    if mat.ndim != 2 or vec.ndim != 1:
+def _check_mv(mat, vec, input_dtype=None, mat_shape=None):
+    """mv's checks; ``mat_shape`` is the folded shape when matmul multiplies a batch by a vector."""
+    shape = mat_shape or tuple(mat.shape)
+    if len(shape) != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {mat.ndim}, {vec.ndim}")
-    if mat.shape[1] != vec.shape[0]:
-        raise RuntimeError(f"size mismatch, got input ({mat.shape[0]}), mat ({_shape_str(mat.shape)}), "
-                           f"vec ({vec.shape[0]})")
+    if shape[1] != vec.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({shape[0]}), mat ({_shape_str(shape)}), vec ({vec.shape[0]})")
     dts = (input_dtype or vec.dtype, mat.dtype, vec.dtype)
     if len(set(dts)) > 1:
         raise RuntimeError("addmv input tensors must have the same dtype, but got "
@@ -181,9 +182,11 @@ def matmul(input, other, *, out=None):
     if a.ndim == 1 and b.ndim == 2:
         _check_mm(a, b, ((1, a.shape[0]), tuple(b.shape)))
         return write_out(out, apply(_VEC_MAT, (a, b)))
-    if b.ndim <= 2:  # a is batched: torch folds its batch dims into the rows of one mm
-        rows = math.prod(a.shape[:-1])
-        _check_mm(a, b, ((rows, a.shape[-1]), tuple(b.shape) if b.ndim == 2 else (b.shape[0], 1)))
+    rows = math.prod(a.shape[:-1])  # batched a @ matrix or vector: torch folds the batch into rows
+    if b.ndim == 1:
+        _check_mv(a, b, mat_shape=(rows, a.shape[-1]))
+    elif b.ndim == 2:
+        _check_mm(a, b, ((rows, a.shape[-1]), tuple(b.shape)))
     else:
         batch = broadcast_sizes(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
         _check_bmm(a, b, math.prod(batch))
@@ -503,9 +506,21 @@ def _expand_ellipsis(labels, ndim):
     return labels[:i] + [None] * (ndim - len(labels) + 1) + labels[i + 1:]
 
 
+def _check_ellipsis(i, start, dims, ellipsis):
+    """Broadcast operand i's ellipsis ``dims`` (starting at dim ``start``) into ``ellipsis``
+    (sizes keyed by position from the right), with torch's error."""
+    for j, size in enumerate(dims):
+        known = ellipsis.get(len(dims) - j, 1)
+        if known != 1 and size not in (1, known):
+            raise RuntimeError(f"einsum(): dimension {start + j} covered by ellipsis in operand {i}has size {size} "
+                               f"which does not broadcast with previously seen ellipsis with size {known} for the "
+                               "respective dimension")
+        ellipsis[len(dims) - j] = size if known == 1 else known
+
+
 def _einsum_sizes(terms, shapes):
     """Each label's size (size-1 dims broadcast, as in torch) and how many operands use it."""
-    sizes, counts = {}, {}
+    sizes, counts, ellipsis = {}, {}, {}
     for i, (labels, shape) in enumerate(zip(terms, shapes)):
         n = len(labels) - ("..." in labels)
         if "..." not in labels and n != len(shape):
@@ -514,8 +529,12 @@ def _einsum_sizes(terms, shapes):
         if n > len(shape):
             raise RuntimeError(f"einsum(): the number of subscripts in the equation ({n}) is more than the number of "
                                f"dimensions ({len(shape)}) for operand {i}")
+        expanded = _expand_ellipsis(labels, len(shape))
+        if "..." in labels:
+            _check_ellipsis(i, labels.index("..."), [s for label, s in zip(expanded, shape) if label is None],
+                            ellipsis)
         seen = {}
-        for label, size in zip(_expand_ellipsis(labels, len(shape)), shape):
+        for label, size in zip(expanded, shape):
             if label is None:
                 continue
             if seen.setdefault(label, size) != size:
