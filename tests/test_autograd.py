@@ -226,6 +226,17 @@ def test_second_derivatives_and_hvp():
     same(fn)
 
 
+def test_create_graph_records_only_real_dependencies():
+    def fn(L):
+        x, w = leaves(L, X, W)
+        g_lin, = L.autograd.grad((x * 2).sum(), x, create_graph=True)
+        gx, = L.autograd.grad((x * w).sum() + x.sum(), x, create_graph=True)
+        unused = L.autograd.grad(gx.sum(), [x, w], allow_unused=True)
+        gs, = L.autograd.grad(x.sin().sum(), x, create_graph=True)
+        return g_lin, gx, unused, L.autograd.grad(gs.sum(), x)
+    same(fn)
+
+
 def test_autograd_backward_function():
     def fn(L):
         x, w = leaves(L, X, W)

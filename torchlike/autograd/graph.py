@@ -5,9 +5,12 @@ kernel call and computes input gradients with the kernel's compiled VJP. Leaves 
 require grad own an ``AccumulateGrad`` node. ``run_backward`` visits nodes in dependency
 order, summing gradients that meet at a node, exactly as torch's engine does.
 """
+import functools
 import weakref
 
+import jax
 import jax.numpy as jnp
+from jax.extend.core import Var
 
 from . import grad_mode
 
@@ -119,13 +122,18 @@ class OpNode(Node):
     def apply(self, grads, create_graph):
         if self.saved is None:
             raise RuntimeError(_FREED)
-        if create_graph:
-            primals = [_tensor_at(a, e) if e is not None else a for a, e in zip(self.saved, self.edges)]
-        else:
-            primals = self.saved
-        outs = apply(self.kernel.vjp(self.mask, len(grads)), (*primals, *grads), self.statics)
-        it = iter(outs)
-        return [next(it) if m else None for m in self.mask]
+        if create_graph:  # one VJP per input, each recording only what it depends on, as torch's formulas do
+            return [self._recorded_vjp(i, grads) if m else None for i, m in enumerate(self.mask)]
+        outs = iter(apply(self.kernel.vjp(self.mask, len(grads)), (*self.saved, *grads), self.statics))
+        return [next(outs) if m else None for m in self.mask]
+
+    def _recorded_vjp(self, i, grads):
+        vjp = self.kernel.vjp(tuple(j == i for j in range(len(self.mask))), len(grads))
+        used = _used_inputs(vjp, self.statics, [*self.saved, *(_array(g) for g in grads)])
+        n = len(self.saved)
+        args = [_tensor_at(a, e) if u and e is not None else a for a, e, u in zip(self.saved, self.edges, used)] \
+            + [g if u else _array(g) for g, u in zip(grads, used[n:])]
+        return apply(vjp, args, self.statics)[0]
 
     def release(self):
         self.saved = None
@@ -179,6 +187,31 @@ class DelayedError(Node):
 
     def apply(self, grads, create_graph):
         raise RuntimeError(self.message)
+
+
+_USED = {}
+
+
+def _used_inputs(kernel, statics, args):
+    """Which of ``args`` (arrays, numbers, None) the kernel's outputs depend on: a
+    dead-code pass over its jaxpr, cached per statics and argument types."""
+    types = tuple(None if a is None else (jnp.shape(a), jnp.result_type(a)) for a in args)
+    key = (kernel, statics, types)
+    used = _USED.get(key)
+    if used is None:
+        specs = [None if t is None else jax.ShapeDtypeStruct(*t) for t in types]
+        jaxpr = jax.make_jaxpr(functools.partial(kernel.fn, *statics))(*specs).jaxpr
+        live = {v for v in jaxpr.outvars if isinstance(v, Var)}
+        for eqn in reversed(jaxpr.eqns):
+            if eqn.effects or not live.isdisjoint(eqn.outvars):
+                live.update(v for v in eqn.invars if isinstance(v, Var))
+        it = iter(jaxpr.invars)
+        used = _USED[key] = tuple(a is not None and next(it) in live for a in args)
+    return used
+
+
+def _array(a):
+    return a._data if isinstance(a, Tensor) else a
 
 
 def full(shape, dtype, value):
