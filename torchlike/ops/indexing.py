@@ -14,12 +14,17 @@ import numpy as np
 from .. import _dtype
 from .._dispatch import Kernel, apply
 from .._size import Size
-from .._tensor import Tensor, contiguous_strides, tensor_method
-from ._util import wrap_dim, write_out
+from .._tensor import _TYPE_NAMES, Tensor, _strided_scatter, contiguous_strides, strided_gather, tensor_method
+from ._util import inplace_variant, wrap_dim, write_out
 
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "permute", "squeeze", "unsqueeze", "flatten",
            "unflatten", "select", "narrow", "unbind", "split", "chunk", "movedim", "moveaxis", "cat", "concat",
-           "concatenate", "stack", "broadcast_to"]
+           "concatenate", "stack", "broadcast_to", "hstack", "vstack", "row_stack", "dstack", "column_stack",
+           "tensor_split", "hsplit", "vsplit", "dsplit", "gather", "scatter", "scatter_add", "scatter_reduce",
+           "index_add", "index_copy", "index_reduce", "index_fill", "index_select", "masked_fill", "masked_select",
+           "masked_scatter", "take", "put", "take_along_dim", "index_put", "nonzero", "argwhere", "where",
+           "unravel_index", "tile", "diagonal", "as_strided", "diagonal_scatter", "select_scatter", "slice_scatter",
+           "narrow_copy", "conj", "adjoint", "is_conj", "resolve_conj"]
 
 
 def _view(src, k, args, statics, shape, strides, offset):
@@ -329,8 +334,8 @@ def select(input, dim, index):
     return _view(input, _select, (index,), (dim,), shape, strides, offset)
 
 
-@tensor_method()
-def narrow(input, dim, start, length):
+def _narrow_start(input, dim, start, length):
+    """narrow's (dim, start) normalised and checked, with torch's errors."""
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
     start = int(start)
@@ -339,21 +344,25 @@ def narrow(input, dim, start, length):
     start = start + size if start < 0 else start
     if start + length > size or length < 0:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return dim, start
+
+
+@tensor_method()
+def narrow(input, dim, start, length):
+    dim, start = _narrow_start(input, dim, start, length)
     shape = list(input.shape)
     shape[dim] = length
     offset = input._offset + start * input.stride(dim)
     return _view(input, _narrow, (start,), (dim, length), shape, input.stride(), offset)
 
 
-def _pieces(input, dim, sizes):
-    """Views of consecutive ``sizes``-long pieces of ``input`` along ``dim`` (one kernel)."""
-    bounds = np.cumsum((0,) + tuple(sizes)).tolist()
-    outs = apply(_split, (input,), (dim, tuple(zip(bounds[:-1], bounds[1:]))))
+def _pieces(input, dim, bounds):
+    """Views ``input[start:end]`` along ``dim`` for each (start, end) of ``bounds`` (one kernel)."""
+    bounds = tuple((s, max(s, e)) for s, e in bounds)
+    outs = apply(_split, (input,), (dim, bounds))
     strides = input.stride()
-    result = []
-    for out, start in zip(outs, bounds[:-1]):
-        result.append(out._as_view_of(input, strides, input._offset + start * strides[dim]))
-    return tuple(result)
+    return tuple(out._as_view_of(input, strides, input._offset + start * strides[dim])
+                 for out, (start, _) in zip(outs, bounds))
 
 
 _split = Kernel(lambda dim, bounds, a: tuple(jax.lax.slice_in_dim(a, s, e, axis=dim) for s, e in bounds),
@@ -375,7 +384,8 @@ def split(tensor, split_size_or_sections, dim=0):
         if sum(sizes) != size:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at "
                                f"dimension {dim}), but got split_sizes={sizes}")
-    return _pieces(tensor, dim, sizes)
+    bounds = np.cumsum([0] + sizes).tolist()
+    return _pieces(tensor, dim, list(zip(bounds[:-1], bounds[1:])))
 
 
 @tensor_method()
@@ -567,9 +577,22 @@ def _build_index(structure, arrays):
     return tuple(out)
 
 
+def _set_at(a, index, values):
+    """``a.at[index].set(values)`` with torch's gradient for repeated indices: every copy of a
+    repeated position gets that position's gradient (JAX's would credit only the one written)."""
+    values = jnp.broadcast_to(values.astype(a.dtype), jax.eval_shape(lambda x: x[index], a).shape)
+
+    def bwd(_, g):
+        return g.at[index].set(0), g[index]
+
+    f = jax.custom_vjp(lambda a, values: a.at[index].set(values))
+    f.defvjp(lambda a, values: (f(a, values), None), bwd)
+    return f(a, values)
+
+
 _getitem_adv = Kernel(lambda structure, a, *arrays: a[_build_index(structure, arrays)], "IndexBackward0")
-_setitem_adv = Kernel(lambda structure, a, value, *arrays: a.at[_build_index(structure, arrays)].set(
-    value.astype(a.dtype)), "IndexPutBackward0")
+_setitem_adv = Kernel(lambda structure, a, value, *arrays: _set_at(a, _build_index(structure, arrays), value),
+                     "IndexPutBackward0")
 _setitem_mask = Kernel(lambda a, mask, value: jnp.where(mask, value.astype(a.dtype), a), "MaskedFillBackward0")
 
 
@@ -671,3 +694,762 @@ def stack(tensors, dim=0, *, out=None):
     d = wrap_dim(dim, ref.ndim + 1)
     dt = _dtype.result_type_of(tensors)
     return write_out(out, apply(_stack, tensors, (d, dt.jax)))
+
+
+def _joined(name, tensors, dim, min_ndim):
+    """cat along ``dim`` after giving each tensor at least ``min_ndim`` dims the way torch's
+    atleast_{1,2,3}d do (1-D (n,) -> (1, n) -> (1, n, 1))."""
+    tensors = _tensors_arg(tensors, name)
+    return cat([_atleast(t_, min_ndim) for t_ in tensors], dim)
+
+
+def _atleast(x, n):
+    """torch.atleast_{1,2,3}d's reshape: () -> (1,)*n, (k,) -> (1, k) / (1, k, 1), (m, k) -> (m, k, 1)."""
+    shape = tuple(x.shape)
+    if len(shape) >= n:
+        return x
+    if n < 3 or not shape:
+        return reshape(x, (1,) * (n - len(shape)) + shape)
+    return reshape(x, ((1,) + shape if len(shape) == 1 else shape) + (1,))
+
+
+def hstack(tensors, *, out=None):
+    """torch.hstack: cat along dim 1 (dim 0 for 1-D tensors)."""
+    tensors = [_atleast(t_, 1) for t_ in _tensors_arg(tensors, "hstack")]
+    return write_out(out, cat(tensors, 0 if tensors[0].ndim == 1 else 1))
+
+
+def vstack(tensors, *, out=None):
+    """torch.vstack / row_stack: cat along dim 0 after atleast_2d."""
+    return write_out(out, _joined("vstack", tensors, 0, 2))
+
+
+row_stack = vstack
+
+
+def dstack(tensors, *, out=None):
+    """torch.dstack: cat along dim 2 after atleast_3d."""
+    return write_out(out, _joined("dstack", tensors, 2, 3))
+
+
+def column_stack(tensors, *, out=None):
+    """torch.column_stack: 0-d and 1-d tensors become columns, then cat along dim 1."""
+    tensors = _tensors_arg(tensors, "column_stack")
+    return write_out(out, cat([reshape(t_, (t_.numel(), 1)) if t_.ndim <= 1 else t_ for t_ in tensors], 1))
+
+
+# ---- splitting --------------------------------------------------------------------------
+@tensor_method()
+def tensor_split(input, indices_or_sections, dim=0):
+    """torch.tensor_split: ``n`` near-equal sections (the first size % n one longer), or split
+    before each index of a list / 1-D tensor; the pieces are views."""
+    dim = wrap_dim(dim, input.ndim)
+    size = input.shape[dim]
+    if isinstance(indices_or_sections, Tensor):
+        if indices_or_sections.dtype.category != 1 or indices_or_sections.ndim > 1:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to have integral dtype and be a "
+                               "0-D or 1-D tensor")
+        indices_or_sections = indices_or_sections.tolist()
+    if isinstance(indices_or_sections, numbers.Integral):
+        n = int(indices_or_sections)
+        if n <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+        lengths = [size // n + (i < size % n) for i in range(n)]
+        bounds = np.cumsum([0] + lengths).tolist()
+    else:
+        bounds = [0] + [min(max(int(i) + size * (i < 0), 0), size) for i in indices_or_sections] + [size]
+    return _pieces(input, dim, list(zip(bounds[:-1], bounds[1:])))
+
+
+def _split_dim(name, input, sections, dim, min_ndim):
+    if input.ndim < min_ndim:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {min_ndim} dimension, but got a tensor with "
+                           f"{input.ndim} dimensions!")
+    if isinstance(sections, numbers.Integral):
+        size = input.shape[dim]
+        if sections == 0 or size % sections:
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension "
+                               f"{size} is not divisible by the split_size {sections}!")
+    return tensor_split(input, sections, dim)
+
+
+@tensor_method()
+def hsplit(input, indices_or_sections):
+    return _split_dim("hsplit", input, indices_or_sections, 1 if input.ndim > 1 else 0, 1)
+
+
+@tensor_method()
+def vsplit(input, indices_or_sections):
+    return _split_dim("vsplit", input, indices_or_sections, 0, 2)
+
+
+@tensor_method()
+def dsplit(input, indices_or_sections):
+    return _split_dim("dsplit", input, indices_or_sections, 2, 3)
+
+
+# ---- gather / scatter / index_* ---------------------------------------------------------
+def _host_index(index, size, dim, name, *, negative=False, exc=RuntimeError, msg=None):
+    """Host copy of an integer index tensor, range-checked like torch (JAX would clamp);
+    negative entries wrap when ``negative``."""
+    if not isinstance(index, Tensor) or index.dtype not in (_dtype.int64, _dtype.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32 or int64 for index")
+    arr = np.asarray(index._data).astype(np.int64)
+    bad = (arr < (-size if negative else 0)) | (arr >= size)
+    if bad.any():
+        raise exc(msg or f"index {int(arr[bad].flat[0])} is out of bounds for dimension {dim} with size {size}")
+    return np.where(arr < 0, arr + size, arr) if negative else arr
+
+
+def _grid(dim, idx):
+    """Index tuple taking, at each position of ``idx``, element ``idx`` along ``dim`` and the
+    same position along every other dim (torch's gather/scatter addressing)."""
+    return tuple(idx if d == dim else jax.lax.broadcasted_iota(idx.dtype, idx.shape, d) for d in range(idx.ndim))
+
+
+def _gather_fn(dim, a, idx):
+    if a.ndim == 0 or idx.ndim == 0:  # torch treats 0-d operands as 1-d here
+        return a.reshape(-1)[idx.reshape(-1)].reshape(idx.shape)
+    return a[_grid(dim, idx)]
+
+
+_IDENTITY = {"sum": 0, "mean": 0, "prod": 1}
+
+
+def _extremal(dim, is_max, include_self, a, idx, src):
+    """scatter amax/amin. Gradient as torch's: shared evenly by the elements equal to the
+    result, counting ``a``'s even when ``include_self=False`` (its own share is then dropped)."""
+    grid = _grid(dim, idx)
+
+    def forward(a, src):
+        if not include_self:
+            a = a.at[grid].set(_limit(a.dtype, low=is_max))
+        return a.at[grid].max(src) if is_max else a.at[grid].min(src)
+
+    def fwd(a, src):
+        r = forward(a, src)
+        return r, (a, src, r)
+
+    def bwd(res, g):
+        a, src, r = res
+        hit_a, hit_src = a == r, src == r[grid]
+        share = g / jnp.maximum(hit_a + jnp.zeros(a.shape, g.dtype).at[grid].add(hit_src), 1)
+        grad_a = jnp.where(hit_a, share, 0)
+        return grad_a if include_self else grad_a.at[grid].set(0), jnp.where(hit_src, share[grid], 0)
+
+    f = jax.custom_vjp(forward)
+    f.defvjp(fwd, bwd)
+    return f(a, src)
+
+
+def _limit(dtype, low):
+    """The lowest (or highest) value of ``dtype``: the identity of max (min)."""
+    if jnp.issubdtype(dtype, jnp.floating):
+        return -jnp.inf if low else jnp.inf
+    info = jnp.iinfo(dtype)
+    return info.min if low else info.max
+
+
+def _scatter_fn(dim, reduce, include_self, a, idx, src):
+    """``a`` with ``src`` (sliced to ``idx``'s shape, or a scalar) scattered at ``_grid(dim, idx)``
+    and combined by ``reduce`` (None: overwrite); ``include_self=False`` leaves the old values
+    of the written positions out of the reduction."""
+    if a.ndim == 0 or idx.ndim == 0:
+        src = src if jnp.ndim(src) == 0 else src.reshape(-1)
+        return _scatter_fn(0, reduce, include_self, a.reshape(-1), idx.reshape(-1), src).reshape(a.shape)
+    src = jnp.asarray(src).astype(a.dtype)
+    src = jnp.broadcast_to(src, idx.shape) if src.ndim == 0 else src[tuple(slice(0, n) for n in idx.shape)]
+    if reduce is None:
+        return _set_at(a, _grid(dim, idx), src)
+    at = a.at[_grid(dim, idx)]
+    if reduce in ("amax", "amin"):
+        return _extremal(dim, reduce == "amax", include_self, a, idx, src)
+    if not include_self:
+        a = at.set(_IDENTITY[reduce])
+        at = a.at[_grid(dim, idx)]
+    if reduce == "sum":
+        return at.add(src)
+    if reduce == "mean":
+        total = at.add(src)
+        count = jnp.zeros(a.shape, a.dtype).at[_grid(dim, idx)].add(1) + include_self
+        count = jnp.maximum(count, 1)
+        return total // count if jnp.issubdtype(a.dtype, jnp.integer) else total / count
+    # prod: JAX's scatter-multiply has no gradient for repeated indices, so reduce a dense one-hot
+    # along ``dim`` (memory: idx.size * a.shape[dim]) whose product gradient handles zeros.
+    hit = idx[..., None] == jnp.arange(a.shape[dim])
+    factors = jnp.moveaxis(jnp.where(hit, src[..., None], 1).prod(axis=dim), -1, dim)
+    return a * jnp.pad(factors, [(0, n - f) for n, f in zip(a.shape, factors.shape)], constant_values=1)
+
+
+_gather = Kernel(_gather_fn, "GatherBackward0")
+_scatter = Kernel(_scatter_fn, "ScatterBackward0")
+_scatter_value = Kernel(_scatter_fn, "ScatterBackward1")
+_scatter_add = Kernel(_scatter_fn, "ScatterAddBackward0")
+_scatter_reduce = Kernel(_scatter_fn, "ScatterReduceBackward0")
+
+
+def _check_gather_shapes(name, input, dim, index, src=None):
+    """torch's shape rules: index has input's ndim and is no larger than input (except along
+    ``dim``) and than ``src``."""
+    if index.ndim != input.ndim and max(index.ndim, input.ndim) > 1:
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {name} tensor")
+    too_big = any(i > s for d, (i, s) in enumerate(zip(index.shape, input.shape)) if d != dim)
+    if src is not None and src.ndim:
+        too_big = too_big or any(i > s for i, s in zip(index.shape, src.shape))
+    if too_big:
+        what = f" and to be no larger size than src {list(src.shape)}" if src is not None else ""
+        raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than self {list(input.shape)} apart "
+                           f"from dimension {dim}{what}")
+
+
+@tensor_method()
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    """torch.gather: out[i][j] = input[i][index[i][j]] (for dim=1); indices are range-checked."""
+    dim = wrap_dim(dim, input.ndim)
+    _check_gather_shapes("input", input, dim, index)
+    idx = _host_index(index, input.shape[dim] if input.ndim else 1, dim, "gather")
+    return write_out(out, apply(_gather, (input, idx), (dim,)))
+
+
+def _scatter_args(name, input, dim, index, src):
+    """Normalised dim, checked host index, and src (a tensor of input's dtype or a number)."""
+    dim = wrap_dim(dim, input.ndim)
+    if isinstance(src, Tensor):
+        if src.dtype is not input.dtype:
+            raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+        _check_gather_shapes("self", input, dim, index, src)
+    else:
+        _check_gather_shapes("self", input, dim, index)
+    return dim, _host_index(index, input.shape[dim] if input.ndim else 1, dim, name)
+
+
+_SCATTER_REDUCE = {None: None, "add": "sum", "multiply": "prod"}
+
+
+@tensor_method()
+def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
+    """torch.scatter: src (tensor) or value (number) written at index along dim; the legacy
+    ``reduce='add'|'multiply'`` accumulates instead."""
+    src = value if src is None else src
+    if reduce not in _SCATTER_REDUCE:
+        raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
+    dim, idx = _scatter_args("scatter", input, dim, index, src)
+    k = _scatter if isinstance(src, Tensor) else _scatter_value
+    return write_out(out, apply(k, (input, idx, src), (dim, _SCATTER_REDUCE[reduce], True)))
+
+
+@tensor_method()
+def scatter_add(input, dim, index, src, *, out=None):
+    dim, idx = _scatter_args("scatter_add", input, dim, index, src)
+    return write_out(out, apply(_scatter_add, (input, idx, src), (dim, "sum", True)))
+
+
+@tensor_method()
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
+    """torch.scatter_reduce with reduce in sum/prod/mean/amax/amin (integer mean floors, as torch)."""
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    dim, idx = _scatter_args("scatter_reduce", input, dim, index, src)
+    return write_out(out, apply(_scatter_reduce, (input, idx, src), (dim, reduce, bool(include_self))))
+
+
+def _index_fn(dim, reduce, include_self, a, index, src):
+    """index_add/copy/reduce as a scatter: ``index`` (1-D) spread over ``src``'s shape."""
+    if src.ndim == 0:
+        return _scatter_fn(dim, reduce, include_self, a, index, src)
+    idx = jnp.broadcast_to(index.reshape((-1,) + (1,) * (src.ndim - dim - 1)), src.shape)
+    return _scatter_fn(dim, reduce, include_self, a, idx, src)
+
+
+_index_add = Kernel(_index_fn, "IndexAddBackward0")
+_index_copy = Kernel(_index_fn, "IndexCopyBackward0")
+_index_reduce = Kernel(_index_fn, "IndexReduceBackward0")
+
+
+def _index_args(name, input, dim, index, source):
+    """Checks shared by index_add/index_copy/index_reduce; returns (dim, host index)."""
+    dim = wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise IndexError(f"{name}(): Index is supposed to be a vector")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"{name}(): self ({_TYPE_NAMES[input.dtype]}) and source ({_TYPE_NAMES[source.dtype]}) "
+                           "must have the same scalar type")
+    n = index.numel()
+    if source.ndim and source.ndim != input.ndim:
+        raise IndexError(f"{name}(): When source and destination are not scalars, their dimensionality must match. "
+                         f"Source dimensionality ({source.ndim}), destination dimensionality ({input.ndim})")
+    if (source.shape[dim] if source.ndim else 1) != n:
+        raise RuntimeError(f"{name}(): Number of indices ({n}) should be equal to source.size(dim): "
+                           f"({source.shape[dim] if source.ndim else 1}), for dim: {dim}")
+    if any(s != i for d, (s, i) in enumerate(zip(source.shape, input.shape)) if d != dim):
+        raise RuntimeError("source tensor shape must match self tensor shape, excluding the specified dimension. "
+                           f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
+    return dim, _host_index(index, input.shape[dim] if input.ndim else 1, dim, name).reshape(-1)
+
+
+@tensor_method()
+def index_add(input, dim, index, source, *, alpha=1, out=None):
+    """torch.index_add: input with ``alpha * source`` slices added at ``index`` along dim."""
+    dim, idx = _index_args("index_add_", input, dim, index, source)
+    source = source if alpha == 1 else source * alpha
+    return write_out(out, apply(_index_add, (input, idx, source), (dim, "sum", True)))
+
+
+@tensor_method()
+def index_copy(input, dim, index, source, *, out=None):
+    dim, idx = _index_args("index_copy_", input, dim, index, source)
+    return write_out(out, apply(_index_copy, (input, idx, source), (dim, None, True)))
+
+
+@tensor_method()
+def index_reduce(input, dim, index, source, reduce, *, include_self=True, out=None):
+    """torch.index_reduce with reduce in prod/mean/amax/amin."""
+    if reduce not in ("prod", "mean", "amax", "amin"):
+        raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}.")
+    dim, idx = _index_args("index_reduce_", input, dim, index, source)
+    return write_out(out, apply(_index_reduce, (input, idx, source), (dim, reduce, bool(include_self))))
+
+
+_index_fill = Kernel(lambda dim, a, index, value: a.at[(slice(None),) * dim + (index,)].set(
+    jnp.asarray(value).astype(a.dtype)), "IndexFillBackward0")
+
+
+@tensor_method()
+def index_fill(input, dim, index, value):
+    """torch.index_fill: slices at ``index`` (negative entries wrap) along dim set to ``value``."""
+    dim = wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.ndim} dimension(s).")
+    size = input.shape[dim] if input.ndim else 1
+    idx = _host_index(index, size, dim, "index_fill", negative=True, exc=IndexError).reshape(-1)
+    if input.ndim == 0:
+        return apply(_index_fill, (input.reshape(1), idx, value), (0,)).reshape(())
+    return apply(_index_fill, (input, idx, value), (dim,))
+
+
+_index_select = Kernel(lambda dim, a, index: jnp.take(a, index, axis=dim), "IndexSelectBackward0")
+
+
+@tensor_method()
+def index_select(input, dim, index, *, out=None):
+    dim = wrap_dim(dim, input.ndim)
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    idx = _host_index(index, input.shape[dim] if input.ndim else 1, dim, "index_select", exc=IndexError,
+                      msg="index out of range in self").reshape(-1)
+    if input.ndim == 0:
+        return write_out(out, apply(_index_select, (input.reshape(1), idx), (0,)).reshape(index.shape))
+    return write_out(out, apply(_index_select, (input, idx), (dim,)))
+
+
+# ---- masks, flat indices, nonzero, where -------------------------------------------------
+def _bool_mask(mask, name):
+    if not isinstance(mask, Tensor) or mask.dtype is not _dtype.bool:
+        dt = mask.dtype if isinstance(mask, Tensor) else type(mask).__name__
+        raise RuntimeError(f"{name} only supports boolean masks, but got mask with dtype {dt}")
+    return mask
+
+
+def _broadcast_shape(*shapes):
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        a, b = shapes[:2]
+        for d in range(1, min(len(a), len(b)) + 1):
+            if a[-d] != b[-d] and 1 not in (a[-d], b[-d]):
+                raise RuntimeError(f"The size of tensor a ({a[-d]}) must match the size of tensor b ({b[-d]}) at "
+                                   f"non-singleton dimension {max(len(a), len(b)) - d}") from None
+        raise
+
+
+_masked_fill = Kernel(lambda a, mask, value: jnp.where(mask, jnp.asarray(value).astype(a.dtype), a),
+                      "MaskedFillBackward0")
+
+
+@tensor_method()
+def masked_fill(input, mask, value):
+    """torch.masked_fill: ``value`` (number or 0-d tensor) where the bool ``mask`` (broadcast to
+    input's shape) is True."""
+    _bool_mask(mask, "masked_fill_")
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.ndim} dimension(s).")
+    shape = _broadcast_shape(tuple(input.shape), tuple(mask.shape))
+    if shape != tuple(input.shape):
+        raise RuntimeError(f"The size of tensor a ({input.shape[0] if input.ndim else 1}) must match the size of "
+                           f"tensor b ({mask.shape[0]}) at non-singleton dimension 0")
+    return apply(_masked_fill, (input, mask, value))
+
+
+_masked_select = Kernel(lambda shape, a, *nz: jnp.broadcast_to(a, shape)[nz], "MaskedSelectBackward0")
+
+
+@tensor_method()
+def masked_select(input, mask, *, out=None):
+    """torch.masked_select: the elements where ``mask`` (broadcast with input) is True, as 1-D."""
+    if not isinstance(mask, Tensor) or mask.dtype is not _dtype.bool:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    shape = _broadcast_shape(tuple(input.shape), tuple(mask.shape))
+    nz = np.nonzero(np.broadcast_to(np.asarray(mask._data), shape))
+    return write_out(out, apply(_masked_select, (input, *nz), (shape,)))
+
+
+def _masked_scatter_fn(a, mask, source):
+    mask = jnp.broadcast_to(mask, a.shape)
+    pos = jnp.cumsum(mask.reshape(-1)) - 1
+    return jnp.where(mask, source.reshape(-1)[jnp.maximum(pos, 0)].reshape(a.shape).astype(a.dtype), a)
+
+
+_masked_scatter = Kernel(_masked_scatter_fn, "MaskedScatterBackward0")
+
+
+@tensor_method()
+def masked_scatter(input, mask, source):
+    """torch.masked_scatter: source's elements, in order, go where ``mask`` is True."""
+    _bool_mask(mask, "masked_scatter_")
+    _broadcast_shape(tuple(input.shape), tuple(mask.shape))
+    if source.dtype is not input.dtype:
+        raise RuntimeError("masked_scatter_: expected self and source to have same dtypes but got "
+                           f"{_TYPE_NAMES[input.dtype]} and {_TYPE_NAMES[source.dtype]}")
+    if int(np.broadcast_to(np.asarray(mask._data), tuple(input.shape)).sum()) > source.numel():
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    return apply(_masked_scatter, (input, mask, source))
+
+
+def _flat_index(index, input, name):
+    n = input.numel()
+    if not isinstance(index, Tensor) or index.dtype is not _dtype.int64:
+        raise RuntimeError(f"{name}(): Expected a long tensor for index, but got "
+                           f"{index.dtype if isinstance(index, Tensor) else type(index).__name__}")
+    arr = np.asarray(index._data)
+    bad = (arr >= n) | (arr < -n)
+    if bad.any():
+        raise IndexError(f"out of range: tried to access index {int(arr[bad].flat[0])} on a tensor of {n} elements.")
+    return np.where(arr < 0, arr + n, arr)
+
+
+_take = Kernel(lambda a, idx: a.reshape(-1)[idx], "TakeBackward0")
+
+
+@tensor_method()
+def take(input, index, *, out=None):
+    """torch.take: input read as 1-D at ``index`` (negative entries wrap); result has index's shape."""
+    return write_out(out, apply(_take, (input, _flat_index(index, input, "take"))))
+
+
+def _put_fn(accumulate, a, idx, source):
+    flat, idx, source = a.reshape(-1), idx.reshape(-1), source.reshape(-1).astype(a.dtype)
+    return (flat.at[idx].add(source) if accumulate else _set_at(flat, idx, source)).reshape(a.shape)
+
+
+_put = Kernel(_put_fn, "PutBackward0")
+
+
+@tensor_method()
+def put(input, index, source, accumulate=False):
+    """torch.put: source written (or added) into input read as 1-D at ``index``."""
+    idx = _flat_index(index, input, "put")
+    if source.numel() != idx.size:
+        raise IndexError("put_(): Expected source and index to have the same number of elements, but got "
+                         f"source.numel() = {source.numel()}, index.numel() = {idx.size}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {input.dtype} and source.dtype = {source.dtype}")
+    return apply(_put, (input, idx, source), (bool(accumulate),))
+
+
+@tensor_method()
+def take_along_dim(input, indices, dim=None, *, out=None):
+    """torch.take_along_dim: gather after broadcasting input and indices except along ``dim``
+    (dim=None: both flattened)."""
+    if dim is None:
+        return write_out(out, gather(reshape(input, -1), 0, reshape(indices, -1)))
+    dim = wrap_dim(dim, input.ndim)
+    if indices.ndim != input.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {input.ndim} dimensions for input, and {indices.ndim} dimensions for indices")
+    ishape, jshape = list(input.shape), list(indices.shape)
+    ishape[dim] = jshape[dim] = 1
+    batch = _broadcast_shape(tuple(ishape), tuple(jshape))
+    a_shape, i_shape = list(batch), list(batch)
+    a_shape[dim], i_shape[dim] = input.shape[dim], indices.shape[dim]
+    return write_out(out, gather(expand(input, a_shape), dim, expand(indices, i_shape)))
+
+
+def _index_put_fn(structure, accumulate, a, value, *arrays):
+    index = _build_index(structure, arrays)
+    return a.at[index].add(value.astype(a.dtype)) if accumulate else _set_at(a, index, value)
+
+
+_index_put = Kernel(_index_put_fn, "IndexPutBackward0")
+
+
+@tensor_method()
+def index_put(input, indices, values, accumulate=False):
+    """torch.index_put: ``input[indices] = values`` (``+=`` with accumulate, repeated indices
+    summing), out of place."""
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not {type(indices).__name__}")
+    if len(indices) > input.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {input.ndim} (got {len(indices)})")
+    structure, arrays = _advanced_plan(input, tuple(slice(None) if i is None else i for i in indices))
+    if values.dtype is not input.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {input.dtype} for the "
+                           f"destination and {values.dtype} for the source.")
+    return apply(_index_put, (input, values, *arrays), (structure, bool(accumulate)))
+
+
+def _nonzero_host(input):
+    a = np.asarray(input._data)
+    return np.nonzero(a.reshape(1) if a.ndim == 0 else a)
+
+
+@tensor_method()
+def nonzero(input, *, out=None, as_tuple=False):
+    """torch.nonzero: (n, ndim) int64 indices of the non-zero elements, or a tuple of 1-D index
+    tensors with ``as_tuple`` (a 0-d input counts as 1-d there)."""
+    nz = _nonzero_host(input)
+    if as_tuple:
+        return tuple(Tensor._from_array(jnp.asarray(i, jnp.int64)) for i in nz)
+    result = np.stack(nz, axis=1) if input.ndim else np.zeros((len(nz[0]), 0), np.int64)
+    return write_out(out, Tensor._from_array(jnp.asarray(result, jnp.int64)))
+
+
+@tensor_method()
+def argwhere(input):
+    return nonzero(input)
+
+
+_where = Kernel(lambda dtype, c, a, b: jnp.where(c, jnp.asarray(a).astype(dtype), jnp.asarray(b).astype(dtype)),
+                "WhereBackward0")
+
+
+def where(condition, input=None, other=None, *, out=None):
+    """torch.where(condition, input, other) with torch's type promotion (numbers are
+    'wrapped'); torch.where(condition) is nonzero(as_tuple=True)."""
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    if condition.dtype is not _dtype.bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_TYPE_NAMES[condition.dtype]}")
+    dt = _dtype.result_type_of((input, other))
+    return write_out(out, apply(_where, (condition, input, other), (dt.jax,)))
+
+
+tensor_method("where")(lambda self, condition, other: where(condition, self, other))
+
+
+def _unravel_fn(shape, idx):
+    out = []
+    for n in reversed(shape):
+        out.append(idx % n)
+        idx = idx // n
+    return tuple(reversed(out))
+
+
+_unravel = Kernel(_unravel_fn, "UnravelIndex")
+
+
+def unravel_index(indices, shape):
+    """torch.unravel_index: flat indices to a tuple of coordinate tensors (negative indices
+    count from the end, as in torch)."""
+    if not isinstance(indices, Tensor):
+        from .creation import tensor
+        indices = tensor(indices)
+    if indices.dtype.category != 1:
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    shape = (int(shape),) if isinstance(shape, numbers.Integral) else tuple(int(s) for s in shape)
+    if any(s < 0 for s in shape):
+        raise ValueError("'shape' cannot have negative values, but got " + str(shape))
+    return apply(_unravel, (indices.long(),), (shape,))
+
+
+# ---- repeat, tile -----------------------------------------------------------------------
+_repeat = Kernel(lambda reps, a: jnp.tile(a.reshape((1,) * (len(reps) - a.ndim) + a.shape), reps),
+                 "RepeatBackward0")
+
+
+@tensor_method()
+def repeat(self, *sizes):
+    """Tensor.repeat: tile ``self`` ``sizes`` times (len(sizes) >= self.dim())."""
+    sizes = _shape_arg(sizes)
+    if len(sizes) < self.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(sizes)}: {list(sizes)}")
+    return apply(_repeat, (self,), (sizes,))
+
+
+@tensor_method()
+def tile(input, dims):
+    """torch.tile: repeat, with ``dims`` padded by leading ones up to input.dim()."""
+    dims = _shape_arg((dims,) if isinstance(dims, numbers.Integral) else (dims,))
+    return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
+
+
+# ---- strided views: diagonal, unfold, as_strided, and their *_scatter counterparts --------
+def _diagonal_geometry(shape, strides, offset, diag, dim1, dim2):
+    """(shape, strides, storage offset) of diagonal ``diag`` of dims ``dim1``/``dim2``, as torch."""
+    if dim1 == dim2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    n1, n2 = shape[dim1], shape[dim2]
+    length = max(0, min(n1, n2 - diag) if diag >= 0 else min(n1 + diag, n2))
+    if length:
+        offset += diag * strides[dim2] if diag >= 0 else -diag * strides[dim1]
+    keep = [d for d in range(len(shape)) if d not in (dim1, dim2)]
+    return ([shape[d] for d in keep] + [length], [strides[d] for d in keep] + [strides[dim1] + strides[dim2]],
+            offset)
+
+
+_diagonal = Kernel(lambda diag, d1, d2, a: jnp.diagonal(a, diag, d1, d2), "DiagonalBackward0")
+
+
+@tensor_method()
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """torch.diagonal: a view of the ``offset`` diagonal of dims dim1/dim2, appended as the last dim."""
+    d1, d2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
+    shape, strides, off = _diagonal_geometry(tuple(input.shape), input.stride(), input._offset, offset, d1, d2)
+    return _view(input, _diagonal, (), (offset, d1, d2), shape, strides, off)
+
+
+def _unfold_fn(dim, size, step, a):
+    n = (a.shape[dim] - size) // step + 1
+    windows = jnp.arange(n)[:, None] * step + jnp.arange(size)
+    return jnp.moveaxis(jnp.take(a, windows, axis=dim), dim + 1, -1)
+
+
+_unfold = Kernel(_unfold_fn, "UnfoldBackward0")
+
+
+@tensor_method()
+def unfold(self, dimension, size, step):
+    """Tensor.unfold: a view of all ``size``-long windows along ``dimension``, ``step`` apart."""
+    dim = wrap_dim(dimension, self.ndim)
+    n = self.shape[dim] if self.ndim else 1
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {dim} is {n} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    if self.ndim == 0:
+        return unsqueeze(self, 0)
+    shape, strides = list(self.shape), list(self.stride())
+    shape[dim] = (n - size) // step + 1
+    shape.append(size)
+    strides.append(strides[dim])
+    strides[dim] *= step
+    return _view(self, _unfold, (), (dim, size, step), shape, strides, self._offset)
+
+
+def _storage_check(size, stride, offset, storage, itemsize):
+    need = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1 if all(size) else 0
+    if need > storage:
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
+                           f"itemsize {itemsize} requiring a storage size of {need * itemsize} are out of bounds "
+                           f"for storage of size {storage * itemsize}")
+
+
+@tensor_method()
+def as_strided(input, size, stride, storage_offset=None):
+    """torch.as_strided: a view of input's storage (its root tensor's elements, in order) with
+    the given geometry; gradients flow to that root."""
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    offset = input._offset if storage_offset is None else int(storage_offset)
+    root = input._base if input._base is not None else input
+    _storage_check(size, stride, offset, root.numel(), input.element_size())
+    out = apply(strided_gather, (root, offset), (size, stride))
+    return out._as_view_of(input, stride, offset)
+
+
+def _scatter_into(name, input, src, geometry):
+    """``input`` (copied) with the view ``geometry`` = (shape, strides, offset) of a contiguous
+    tensor of its shape replaced by ``src`` (torch's *_scatter ops)."""
+    shape, strides, offset = geometry
+    if tuple(src.shape) != tuple(shape):
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(shape)}")
+    return apply(_EMBED[name], (input, src), (tuple(shape), tuple(strides), offset))
+
+
+_EMBED = {name: Kernel(lambda shape, strides, offset, a, src: _strided_scatter(shape, strides, a, src, offset), name)
+          for name in ("DiagonalScatterBackward0", "SelectScatterBackward0", "SliceScatterBackward0")}
+
+
+def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
+    """torch.diagonal_scatter: input with its ``offset`` diagonal replaced by ``src``."""
+    d1, d2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
+    geometry = _diagonal_geometry(tuple(input.shape), contiguous_strides(input.shape), 0, offset, d1, d2)
+    return _scatter_into("DiagonalScatterBackward0", input, src, geometry)
+
+
+def select_scatter(input, src, dim, index):
+    """torch.select_scatter: input with ``input.select(dim, index)`` replaced by ``src``."""
+    dim = wrap_dim(dim, input.ndim)
+    shape, strides = list(input.shape), list(contiguous_strides(input.shape))
+    index = _index_in_range(int(index), shape[dim], dim)
+    offset = index * strides[dim]
+    del shape[dim], strides[dim]
+    return _scatter_into("SelectScatterBackward0", input, src, (shape, strides, offset))
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """torch.slice_scatter: input with ``input[..., start:end:step, ...]`` (along dim) replaced by ``src``."""
+    dim = wrap_dim(dim, input.ndim)
+    if step <= 0:
+        raise RuntimeError("slice step must be positive")
+    shape, strides = list(input.shape), list(contiguous_strides(input.shape))
+    start, end, _ = slice(start, end).indices(shape[dim])
+    shape[dim] = max(0, -(-(end - start) // step))
+    offset = start * strides[dim] if shape[dim] else 0
+    strides[dim] *= step
+    return _scatter_into("SliceScatterBackward0", input, src, (shape, strides, offset))
+
+
+_narrow_copy = Kernel(_narrow.fn, "NarrowCopyBackward0")
+
+
+@tensor_method()
+def narrow_copy(input, dim, start, length):
+    """torch.narrow_copy: narrow's values in a new tensor (no shared storage)."""
+    dim, start = _narrow_start(input, dim, start, length)
+    return apply(_narrow_copy, (input, start), (dim, length))
+
+
+# ---- conj, adjoint ----------------------------------------------------------------------
+_conj = Kernel(jnp.conj, "ConjBackward0")
+
+
+@tensor_method()
+def conj(input):
+    """torch.conj: ``input`` itself for real dtypes; complex inputs get a conjugated copy
+    (torch returns a lazily conjugated view; writes through it are not reflected here)."""
+    return apply(_conj, (input,)) if input.dtype.category == 3 else input
+
+
+@tensor_method()
+def is_conj(input):
+    """Always False: conj() here conjugates eagerly (no lazy conjugate bit)."""
+    return False
+
+
+@tensor_method()
+def resolve_conj(input):
+    return input
+
+
+@tensor_method()
+def adjoint(input):
+    """torch.adjoint: conj of the transpose of the last two dims (a view for real dtypes)."""
+    if input.ndim < 2:
+        raise RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of matrices. Got "
+                           f"{input.ndim}-D tensor.")
+    return conj(transpose(input, -2, -1))
+
+
+for _name in ("scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_reduce", "index_fill",
+              "masked_fill", "masked_scatter", "put", "index_put"):
+    setattr(Tensor, _name + "_", inplace_variant(globals()[_name], _name + "_"))
