@@ -128,6 +128,9 @@ CASES += [
     Case("zero_dim_promotion", lambda L, x, i: (x + L.tensor(1.0, dtype=L.float64), i + L.tensor(1.5),
                                                 x.half() * L.tensor(2.0), i.int() + L.tensor(3)), (X, I)),
     Case("rsub_rdiv", lambda L, a: (1 - a, 2 / a, 3 // a.detach() + a, -a), (P,)),
+    Case("complex_inputs", lambda L, z: (L.abs(z), L.sgn(z), L.angle(z), L.real(z), L.imag(z), z.imag, L.exp(z),
+                                         L.sqrt(z), L.conj_physical(z), z * 2.5, L.square(z)),
+         (rand(2, 3, dtype="complex64"),), grad=False),
     # relu/abs gradient at zero
     Case("grad_at_zero", lambda L, a: (L.relu(a), L.abs(a), L.copysign(a, -1.0), L.clamp(a, 0.0, 1.0)),
          (np.array([0.0, -0.0, 1.0, -1.0], np.float32),)),
@@ -199,6 +202,17 @@ def test_same_object_returns():
     x = L.tensor([1.0, -2.0])
     assert L.positive(x) is x and L.real(x) is x and x.real is x and L.conj_physical(x) is x and +x is x
     assert L.trunc(x) is not x
+
+
+def test_methods_match_torch():
+    """Every op is a Tensor method, with an in-place form exactly where torch has one."""
+    import torch
+    import torchlike
+    from torchlike.ops import pointwise
+    for name in pointwise.__all__:
+        assert hasattr(torchlike, name)
+        for attr in (name, name + "_"):
+            assert hasattr(torchlike.Tensor, attr) == hasattr(torch.Tensor, attr), attr
 
 
 ERRORS = {
