@@ -1,5 +1,6 @@
-"""torch.nn.functional, one file per layer family (conv, pooling, padding, vision, sparse,
+"""torch.nn.functional, one file per layer family (linear, conv, pooling, padding, vision, sparse,
 distance, activation, normalization, dropout, loss)."""
+from .linear import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
