@@ -4,7 +4,6 @@ broadcasting helpers, histograms and searches, cov/cdist, and friends.
 Ops whose output size depends on the data (bincount, repeat_interleave with a tensor of
 repeats) read that size from the device first, as torch does on GPU.
 """
-import collections
 import itertools
 import math
 import numbers
@@ -20,6 +19,7 @@ from .._size import Size
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
 from ._util import dims_arg, float_dtype, inplace_variant, wrap_dim, write_out
 from .creation import finish
+from .reduction import return_types
 
 __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "bincount", "block_diag", "broadcast_tensors",
            "broadcast_shapes", "bucketize", "cartesian_prod", "cdist", "combinations", "corrcoef", "cov", "cross",
@@ -219,8 +219,8 @@ def logcumsumexp(input, dim, *, out=None):
         raise _not_implemented("logcumsumexp_out_cpu", input.dtype)
     return _logcumsumexp(input, dim, out=out)
 
-cummax_result = collections.namedtuple("cummax", ["values", "indices"])
-cummin_result = collections.namedtuple("cummin", ["values", "indices"])
+return_types.define("cummax", ("values", "indices"))
+return_types.define("cummin", ("values", "indices"))
 
 
 def _cum_extreme(later_wins, dim, a):
@@ -245,13 +245,13 @@ _cummin = Kernel(lambda dim, a: _cum_extreme(jnp.less_equal, dim, a), "CumminBac
 @tensor_method()
 def cummax(input, dim):
     """torch.cummax: (values, indices) of the running maximum along ``dim``."""
-    return cummax_result(*apply(_cummax, (input,), (wrap_dim(dim, input.ndim),)))
+    return return_types.cummax(*apply(_cummax, (input,), (wrap_dim(dim, input.ndim),)))
 
 
 @tensor_method()
 def cummin(input, dim):
     """torch.cummin: (values, indices) of the running minimum along ``dim``."""
-    return cummin_result(*apply(_cummin, (input,), (wrap_dim(dim, input.ndim),)))
+    return return_types.cummin(*apply(_cummin, (input,), (wrap_dim(dim, input.ndim),)))
 
 
 # ---- diagonals and triangles --------------------------------------------------------------------
