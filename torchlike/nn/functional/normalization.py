@@ -121,7 +121,7 @@ def _check_normalized_shape(input, normalized_shape):
                            "element, but got normalized_shape = []")
     if tuple(input.shape[input.ndim - len(shape):]) != shape or input.ndim < len(shape):
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape "
-                           f"[*, {', '.join(map(str, shape))}], but got input of size{input.shape}")
+                           f"[*, {', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
     return shape
 
 
@@ -147,7 +147,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.ndim}")
     if input.shape[1] % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
-                           f"shape {input.shape} and num_groups={num_groups}")
+                           f"shape {list(input.shape)} and num_groups={num_groups}")
     args = [a for a in (weight, bias) if a is not None]
     return apply(_group_norm_k, (input, eps, *args), (num_groups, (weight is not None, bias is not None)))
 
