@@ -283,6 +283,21 @@ def test_hook_sees_summed_gradient_once():
     same(fn)
 
 
+def test_hook_order_follows_torch_engine():
+    def fn(L):
+        x, w, b = leaves(L, X, W, V)
+        seen = []
+        for name, t in (("x", x), ("w", w), ("b", b)):
+            t.register_hook(lambda g, name=name: seen.append(name))
+        p, q = x * 2, w.exp()
+        r = b * 3
+        for name, t in (("p", p), ("q", q), ("r", r)):
+            t.register_hook(lambda g, name=name: seen.append(name))
+        (q + p * r).sum().backward()
+        return seen
+    same(fn)
+
+
 def test_node_hooks():
     def fn(L):
         x, w = leaves(L, X, W)

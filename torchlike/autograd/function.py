@@ -3,7 +3,7 @@ import functools
 import inspect
 
 from . import grad_mode
-from .graph import _FREED, DelayedError, Node, _tensor_at, full
+from .graph import _FREED, DelayedError, Node, _tensor_at, full, sequence
 
 
 class FunctionCtx:
@@ -38,6 +38,7 @@ class BackwardCFunction(FunctionCtx, Node):
 
     def __init__(self, cls, edges, positions, n_args, input_meta):
         FunctionCtx.__init__(self)
+        self._seq = next(sequence)
         self._cls, self.edges, self._positions, self._n_args = cls, edges, positions, n_args
         self._input_meta = input_meta
 

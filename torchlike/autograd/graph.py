@@ -6,6 +6,8 @@ require grad own an ``AccumulateGrad`` node. ``run_backward`` visits nodes in de
 order, summing gradients that meet at a node, exactly as torch's engine does.
 """
 import functools
+import heapq
+import itertools
 import weakref
 
 import jax
@@ -20,6 +22,9 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
           "or if you need to access saved tensors after calling backward.")
 
 
+sequence = itertools.count()
+
+
 class Node:
     """torch.autograd.graph.Node: ``name()``, ``next_functions``, hooks.
 
@@ -28,6 +33,7 @@ class Node:
     ``register_hook`` ones run after the node, on (grad_inputs, grad_outputs)."""
 
     n_outputs = 1
+    _seq = float("inf")  # creation order: the engine runs later nodes first, AccumulateGrad as soon as ready
     _pre_hooks = None  # {output index: [hook, ...]} from Tensor.register_hook
     _retain = None     # {output index: fn} from Tensor.retain_grad
     _node_pre_hooks = ()
@@ -107,10 +113,11 @@ class _Handle:
 class OpNode(Node):
     """Backward of one kernel call: the kernel's VJP on the saved inputs."""
 
-    __slots__ = ("kernel", "statics", "saved", "mask", "edges", "n_outputs", "_pre_hooks", "_retain",
+    __slots__ = ("kernel", "statics", "saved", "mask", "edges", "n_outputs", "_seq", "_pre_hooks", "_retain",
                  "_node_pre_hooks", "_post_hooks", "metadata_")
 
     def __init__(self, kernel, statics, saved, mask, edges, n_outputs):
+        self._seq = next(sequence)
         self.kernel, self.statics, self.saved = kernel, statics, saved
         self.mask, self.edges, self.n_outputs = mask, edges, n_outputs
         self._pre_hooks = self._retain = self.metadata_ = None
@@ -247,11 +254,12 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
     for (node, idx), g in zip(root_edges, grads):
         _add_to_buffer(buffers, node, idx, g)
     results = [None] * (len(inputs) if inputs is not None else 0)
-    ready = [e[0] for e in root_edges if deps.get(e[0], 0) == 0]
-    ready = list(dict.fromkeys(ready))
+    ready = []  # a heap: the most recently created ready node runs first, as in torch
+    for node in dict.fromkeys(e[0] for e in root_edges if deps.get(e[0], 0) == 0):
+        heapq.heappush(ready, (-node._seq, next(sequence), node))
     with grad_mode.set_grad_enabled(create_graph):
         while ready:
-            node = ready.pop()
+            node = heapq.heappop(ready)[2]
             bufs = node._run_pre_hooks(buffers.pop(node, None) or [None] * node.n_outputs)
             if capture is not None:
                 for i, g in enumerate(bufs):
@@ -281,7 +289,7 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
                     _add_to_buffer(buffers, nxt, edge[1], g)
                 deps[nxt] -= 1
                 if deps[nxt] == 0:
-                    ready.append(nxt)
+                    heapq.heappush(ready, (-nxt._seq, next(sequence), nxt))
     if inputs is not None and not allow_unused:
         for i, r in enumerate(results):
             if r is None:
