@@ -17,7 +17,8 @@ CASES = [
     Case("prod", lambda L, a: (a.prod(), a.prod(0), L.prod(a, dim=1, keepdim=True, dtype=L.float64)), (A,)),
     Case("nansum_nanmean", lambda L, a: (a.nansum(), L.nansum(a, 1), a.nanmean(0), L.nanmean(a, (0, 1), True)),
          (NAN[:2],)),
-    Case("count_nonzero", lambda L, a: (L.count_nonzero(a), a.count_nonzero(1), L.count_nonzero(a, (0, 1))), (I,)),
+    Case("count_nonzero", lambda L, i, n: (L.count_nonzero(i), i.count_nonzero(1), L.count_nonzero(i, (0, 1)),
+                                          n.count_nonzero(0), (n * 0.1).all(1), L.any(n * 0.1, 0)), (I, NAN)),
     Case("logsumexp", lambda L, a, i: (a.logsumexp(1), L.logsumexp(a, (0, 1), keepdim=True), L.logsumexp(i, 0)),
          (A, I)),
     Case("all_any", lambda L, a, i: (a.all(), L.any(a > 1, 1), i.all(0, keepdim=True), L.any(i, (0, 1)),
@@ -72,6 +73,7 @@ CASES = [
          grad=False),
     Case("scalar_input", lambda L, a: (a.sum(0), a.max(0), a.argmax(), a.median(), a.std(correction=0), a.amax(-1)),
          (np.array(1.5, "float32"),)),
+    Case("empty_median", lambda L, a: (a.median(), a.nanmedian()), (np.zeros(0, "float32"),), grad=False),
     Case("empty_sum", lambda L, a: (a.sum(), a.sum(0), a.prod(1), a.amax(1), a.mean(0)), (np.zeros((0, 3), "f4"),),
          grad=False),
 ]
@@ -89,6 +91,12 @@ def test_return_types():
     assert type(l) is torchlike.return_types.max and l._fields == ("values", "indices")
     assert repr(l) == repr(t)
     assert torchlike.aminmax(torchlike.tensor(A)).max.item() == pytest.approx(A.max())
+
+
+def test_dof_warning():
+    import torchlike
+    with pytest.warns(UserWarning, match=r"^std_mean\(\): degrees of freedom is <= 0"):
+        torchlike.std_mean(torchlike.ones(1))
 
 
 ERRORS = [

@@ -8,6 +8,7 @@ import builtins
 import collections
 import math
 import numbers
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -80,10 +81,12 @@ def _check_nonempty(name, input, dims):
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
-def _reducer(jfn, full_name, dim_name=None):
-    """Kernels for ``jfn(a, axis, keepdims)`` on ``a`` cast to a dtype; torch names the
-    autograd node of the full and of the dim reduction differently (SumBackward0/1)."""
-    f = lambda dims, keepdim, dtype, a: jfn(a.astype(dtype), axis=dims, keepdims=keepdim).astype(dtype)
+def _reducer(jfn, full_name, dim_name=None, cast_input=True):
+    """Kernels for ``jfn(a, axis, keepdims)`` giving a result dtype (``a`` is cast to it first
+    when ``cast_input``); torch names the autograd node of the full and of the dim reduction
+    differently (SumBackward0/1)."""
+    def f(dims, keepdim, dtype, a):
+        return jfn(a.astype(dtype) if cast_input else a, axis=dims, keepdims=keepdim).astype(dtype)
     return Kernel(f, full_name), Kernel(f, dim_name or full_name)
 
 
@@ -123,9 +126,12 @@ _AMAX = _reducer(jnp.max, "AmaxBackward0")
 _AMIN = _reducer(jnp.min, "AminBackward0")
 _MAX = _reducer(_evenly(jnp.max), "MaxBackward1")
 _MIN = _reducer(_evenly(jnp.min), "MinBackward1")
-_ALL = _reducer(lambda a, axis, keepdims: jnp.all(a != 0, axis=axis, keepdims=keepdims), "AllBackward0")
-_ANY = _reducer(lambda a, axis, keepdims: jnp.any(a != 0, axis=axis, keepdims=keepdims), "AnyBackward0")
-_COUNT = _reducer(lambda a, axis, keepdims: jnp.sum(a != 0, axis=axis, keepdims=keepdims), "CountNonzeroBackward0")
+_ALL = _reducer(lambda a, axis, keepdims: jnp.all(a != 0, axis=axis, keepdims=keepdims), "AllBackward0",
+                cast_input=False)
+_ANY = _reducer(lambda a, axis, keepdims: jnp.any(a != 0, axis=axis, keepdims=keepdims), "AnyBackward0",
+                cast_input=False)
+_COUNT = _reducer(lambda a, axis, keepdims: jnp.sum(a != 0, axis=axis, keepdims=keepdims), "CountNonzeroBackward0",
+                  cast_input=False)
 _LOGSUMEXP = _reducer(jax.nn.logsumexp, "LogsumexpBackward0")
 
 
@@ -311,7 +317,7 @@ _MINIMUM = Kernel(lambda dtype, a, b: jnp.minimum(a.astype(dtype), b.astype(dtyp
 
 def _binary(k, input, other):
     """Elementwise binary kernel ``k`` on two tensors in torch's promoted dtype."""
-    return apply(k, (input, other), (_dtype.promote_types(input.dtype, other.dtype).jax,))
+    return apply(k, (input, other), (_dtype.result_type_of((input, other)).jax,))
 
 
 # ---- variance and standard deviation -------------------------------------------------------
@@ -340,7 +346,11 @@ def _moment(what, input, dim, unbiased, keepdim, correction):
         raise RuntimeError(f"{op} only support floating point and complex dtypes")
     if correction is None:
         correction = 1 if unbiased is None else int(bool(unbiased))
-    return apply(_MOMENTS[what], (input,), (_dims(dim, input.ndim), bool(keepdim), correction, what))
+    dims = _dims(dim, input.ndim)
+    if math.prod(input.shape[d] for d in (dims if dims is not None else range(input.ndim))) <= correction:
+        warnings.warn(f"{what}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+                      "factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+    return apply(_MOMENTS[what], (input,), (dims, bool(keepdim), correction, what))
 
 
 @tensor_method()
@@ -421,7 +431,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 @tensor_method()
 def dist(input, other, p=2):
     """torch.dist: the p-norm of input - other (broadcast)."""
-    dt = _dtype.promote_types(input.dtype, other.dtype)
+    dt = _dtype.result_type_of((input, other))
     _require_float(input, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}")
     return apply(_DIST, (input, other), (float(p), dt.jax))
 
@@ -459,11 +469,15 @@ _ORDER_KERNELS = {("median", False): Kernel(_order_statistic, "MedianBackward0")
                   ("kthvalue", True): Kernel(_order_statistic, "KthvalueBackward0")}
 
 
+_EMPTY_MEDIAN = Kernel(lambda a: jnp.full((), jnp.nan if jnp.issubdtype(a.dtype, jnp.inexact)
+                                            else jnp.iinfo(a.dtype).min, a.dtype), "MedianBackward0")  # as torch
+
+
 def order_statistic(kind, input, dim, keepdim, k=1):
     """Run _order_statistic: a value for dim None, else return_types.<kind>(values, indices)."""
     if dim is None:
         if input.numel() == 0:
-            return apply(_MEAN[0], (input,), (None, False, input.dtype.jax))  # NaN, as torch
+            return apply(_EMPTY_MEDIAN, (input,))
         return apply(_ORDER_KERNELS[kind, False], (input, k), (kind, None, False))[0]
     dim = wrap_dim(dim, input.ndim)
     _check_nonempty(kind, input, (dim,) if input.ndim else None)
