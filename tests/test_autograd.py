@@ -118,6 +118,50 @@ def test_nonleaf_grad_warns_and_retain_grad():
     same(fn)
 
 
+def test_grad_wrt_nonleaf_and_backward_inputs_nonleaf():
+    def fn(L):
+        x, w = leaves(L, X, W)
+        y = x * w
+        z = (y.exp() * 2).sum()
+        gy, = L.autograd.grad(z, y, retain_graph=True)
+        z.backward(inputs=[y, w])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return gy, y.grad, w.grad, x.grad
+    same(fn)
+
+
+def test_retain_grad_follows_inplace():
+    def fn(L):
+        x, = leaves(L, X)
+        y = x * 2
+        y.retain_grad()
+        y.mul_(3)
+        (y * y).sum().backward()
+        return y.grad, x.grad, y.retains_grad
+    same(fn)
+
+
+def test_multi_output_ops_double_backward():
+    def fn(L):
+        x, = leaves(L, X)
+        y = x.unbind(0)
+        a, b = x.split(2)
+        g, = L.autograd.grad(y[0] * y[2] + a.sum() * b.sum() ** 2, x, create_graph=True)
+        return g, L.autograd.grad(g.sum(), x)
+    same(fn)
+
+
+def test_create_graph_backward_warns_once():
+    torchlike.autograd._warned_create_graph = False
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(2):
+            x, = leaves(torchlike, X)
+            (x * x).sum().backward(create_graph=True)
+    assert len(caught) == 1 and "Using backward() with create_graph=True" in str(caught[0].message)
+
+
 def test_detach_and_requires_grad_():
     def fn(L):
         x, = leaves(L, X)

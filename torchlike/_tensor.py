@@ -328,7 +328,7 @@ class Tensor:
     def retain_grad(self):
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        if self._node is None or self._retains_grad:
+        if self._node is None:
             return
         self._retains_grad = True
         ref = weakref.ref(self)
@@ -423,7 +423,11 @@ class Tensor:
         if base is None:
             self._data = value._data
             if track and value._requires_grad:
+                if self._retains_grad and self._node is not None:  # torch moves retain_grad to the new grad_fn
+                    (self._node._retain or {}).pop(self._out, None)
                 self._node, self._out, self._requires_grad = value._node, value._out, True
+                if self._retains_grad:
+                    self.retain_grad()
             self._version += 1
             if self._views:
                 self._refresh_views()
