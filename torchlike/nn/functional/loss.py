@@ -64,11 +64,11 @@ def _bce(x, y):
     return -(y * jnp.maximum(jnp.log(x), -100) + (1 - y) * jnp.maximum(jnp.log1p(-x), -100))
 
 
-def _kl_div(x, y, log_target):
+def _kl_div(log_target, x, y):
     return jnp.exp(y) * (y - x) if log_target else jax.scipy.special.xlogy(y, y) - y * x
 
 
-def _poisson(x, y, log_input, full, eps):
+def _poisson(log_input, full, x, y, eps):
     loss = jnp.exp(x) - y * x if log_input else x - y * jnp.log(x + eps)
     if full:
         loss = loss + jnp.where(y > 1, y * jnp.log(y) - y + 0.5 * jnp.log(2 * math.pi * y), 0)
@@ -87,10 +87,12 @@ _ELEMENTWISE = {
 }
 
 
-def _elementwise(kind, reduction, has_weight, x, y, *args):
+def _elementwise(kind, reduction, has_weight, options, x, y, *args):
+    """``options``: static leading arguments of the formula; ``args``: its traced parameters,
+    then the weight if ``has_weight``."""
     fn = _ELEMENTWISE[kind][0]
     params, weight = (args[:-1], args[-1]) if has_weight else (args, None)
-    loss = fn(x, y, *params)
+    loss = fn(*options, x, y, *params)
     if weight is not None:
         loss = loss * weight
         if reduction == "mean" and kind in ("l1", "mse"):
@@ -103,11 +105,11 @@ def _elementwise(kind, reduction, has_weight, x, y, *args):
 _elementwise_k = {kind: Kernel(_elementwise, name) for kind, (_, name) in _ELEMENTWISE.items()}
 
 
-def _pointwise(kind, input, target, reduction, params=(), weight=None):
+def _pointwise(kind, input, target, reduction, params=(), weight=None, options=()):
     if weight is not None and kind in ("l1", "mse", "huber") and weight.shape != input.shape:
         raise ValueError("Weights and input must have the same size.")
     args = (input, target, *params) + ((weight,) if weight is not None else ())
-    return apply(_elementwise_k[kind], args, (kind, reduction, weight is not None))
+    return apply(_elementwise_k[kind], args, (kind, reduction, weight is not None, options))
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -181,13 +183,13 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
     if reduction != "batchmean" or size_average is not None or reduce is not None:
         reduction = _reduction(size_average, reduce, reduction)
-    return _pointwise("kl_div", input, target, reduction, (bool(log_target),))
+    return _pointwise("kl_div", input, target, reduction, options=(bool(log_target),))
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
                      reduction="mean"):
     reduction = _reduction(size_average, reduce, reduction)
-    return _pointwise("poisson", input, target, reduction, (bool(log_input), bool(full), eps))
+    return _pointwise("poisson", input, target, reduction, (eps,), options=(bool(log_input), bool(full)))
 
 
 def _gaussian(reduction, full, x, y, var, eps):
