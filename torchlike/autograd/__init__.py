@@ -75,7 +75,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
-    """Return d(outputs)/d(inputs) without touching ``.grad``."""
+    """Return d(outputs)/d(inputs) without touching ``.grad``. Deviation: no ``is_grads_batched``."""
+    if is_grads_batched:
+        raise NotImplementedError("torchlike.autograd.grad does not support is_grads_batched=True; loop over the "
+                                  "batch of grad_outputs (or use jax.vmap) instead")
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use torch.autograd.backward.", FutureWarning,
+                      stacklevel=2)
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
                          "but got: allow_unused=False.")
@@ -86,8 +93,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     grads = _make_grads(outputs, grad_outputs)
     retain_graph = create_graph if retain_graph is None else retain_graph
     found = graph.run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, allow_unused=allow_unused)
-    return tuple(graph.full(t._data.shape, t._data.dtype, 0).requires_grad_(create_graph) if g is None and materialize_grads
-                 else g if g is None or create_graph else g.detach() for t, g in zip(inputs, found))
+    if materialize_grads:
+        found = [graph.full(t._data.shape, t._data.dtype, 0).requires_grad_(create_graph) if g is None else g
+                 for t, g in zip(inputs, found)]
+    return tuple(g if g is None or create_graph else g.detach() for g in found)
 
 
 def Variable(data, requires_grad=False, volatile=False):
