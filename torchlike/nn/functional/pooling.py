@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._dispatch import Kernel, apply
-from ...ops.random import sample, sampler
+from ...random import default_generator
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "max_pool2d_with_indices",
            "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d", "avg_pool3d", "lp_pool1d", "lp_pool2d",
@@ -332,9 +332,10 @@ def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_siz
 def _fractional(n, kernel, out, key, x):
     """torch's pseudo-random pooling sequence: per (batch, channel) plane a u in [0, 1) per dim,
     window starts ``floor((i + u) * a) - floor(u * a)`` with ``a = (L - k) / (out - 1)``, the last
-    one at ``L - k``."""
+    one at ``L - k``. Returns the advanced generator key too."""
     L, lead = x.shape[-n:], x.shape[:-n]
-    u = jax.random.uniform(key, lead + (n,), x.dtype)
+    key, sub = jax.random.split(key)
+    u = jax.random.uniform(sub, lead + (n,), x.dtype)
     windows = x.reshape(lead + (-1,))
     flat_idx = jnp.zeros(lead + out + kernel, jnp.int64)
     for i in range(n):
@@ -350,10 +351,10 @@ def _fractional(n, kernel, out, key, x):
     flat_idx = flat_idx.reshape(lead + out + (-1,))
     vals = jnp.take_along_axis(windows, flat_idx.reshape(lead + (-1,)), -1).reshape(flat_idx.shape)
     arg = jnp.argmax(vals, -1, keepdims=True)
-    return jnp.take_along_axis(vals, arg, -1)[..., 0], jnp.take_along_axis(flat_idx, arg, -1)[..., 0]
+    return key, jnp.take_along_axis(vals, arg, -1)[..., 0], jnp.take_along_axis(flat_idx, arg, -1)[..., 0]
 
 
-_FRACTIONAL = {n: sampler(f"FractionalMaxPool{n}DBackward0", 3)(_fractional) for n in (2, 3)}
+_FRACTIONAL = {n: Kernel(_fractional, f"FractionalMaxPool{n}DBackward0") for n in (2, 3)}
 
 
 def _fractional_max_pool(n, input, kernel_size, output_size, output_ratio, return_indices, _random_samples):
@@ -368,7 +369,8 @@ def _fractional_max_pool(n, input, kernel_size, output_size, output_ratio, retur
             raise RuntimeError(f"fractional_max_pool{n}d(): pool height {ki} too large relative to input height {Li}"
                                if n == 2 else f"fractional_max_pool{n}d_out(): pool time ({ki}) too large relative "
                                f"to input time ({Li})")
-    out_t, idx = sample(_FRACTIONAL[n], None, (input,), (n, k, out))
+    key, out_t, idx = apply(_FRACTIONAL[n], (default_generator._key, input), (n, k, out))
+    default_generator._key = key._data
     return (out_t, idx) if return_indices else out_t
 
 

@@ -1,3 +1,19 @@
-"""channelshuffle modules of torch.nn."""
+"""ChannelShuffle module of torch.nn."""
+from .. import functional as F
+from .module import Module
 
-__all__ = []
+__all__ = ["ChannelShuffle"]
+
+
+class ChannelShuffle(Module):
+    """Interleaves the channels of ``groups`` groups."""
+
+    def __init__(self, groups):
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input):
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self):
+        return f"groups={self.groups}"
