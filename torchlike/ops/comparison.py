@@ -119,7 +119,8 @@ _ISIN = Kernel(lambda invert, dtype, e, t: jnp.isin(jnp.asarray(e, dtype), jnp.a
 
 
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
-    """torch.isin: whether each of ``elements`` occurs in ``test_elements`` (either may be a number)."""
+    """torch.isin: whether each of ``elements`` occurs in ``test_elements`` (either may be a
+    number); ``assume_unique`` is only a speed hint in torch and is ignored here."""
     dt = _dtype.result_type_of((elements, test_elements))
     return apply(_ISIN, (as_operand(elements), as_operand(test_elements)), (bool(invert), dt.jax))
 
