@@ -5,6 +5,7 @@ their input: each computes its result with one kernel and records torch's stride
 storage offset, so writes through either side are seen by the other (see Tensor._inplace_).
 Integer indices and slice starts are traced arguments: ``x[i]`` in a loop compiles once.
 """
+import functools
 import numbers
 
 import jax
@@ -165,6 +166,7 @@ def _prod(xs):
 
 _permute = Kernel(lambda perm, a: jnp.transpose(a, perm), "PermuteBackward0")
 _transpose = Kernel(lambda perm, a: jnp.transpose(a, perm), "TransposeBackward0")
+_t = Kernel(lambda perm, a: jnp.transpose(a, perm), "TBackward0")
 
 
 @tensor_method()
@@ -184,13 +186,18 @@ def permute(input, *dims):
 
 @tensor_method()
 def transpose(input, dim0, dim1):
+    return _swap(input, dim0, dim1, _transpose)
+
+
+def _swap(input, dim0, dim1, kernel):
+    """The view swapping two dims, recorded under ``kernel``'s grad_fn name."""
     n = input.ndim
     d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
     perm = list(range(n))
     perm[d0], perm[d1] = perm[d1], perm[d0]
     perm = tuple(perm)
     shape, strides = tuple(input.shape), input.stride()
-    return _view(input, _transpose, (), (perm,), [shape[p] for p in perm], [strides[p] for p in perm], input._offset)
+    return _view(input, kernel, (), (perm,), [shape[p] for p in perm], [strides[p] for p in perm], input._offset)
 
 
 swapaxes = swapdims = transpose
@@ -201,7 +208,7 @@ tensor_method("swapaxes", "swapdims")(transpose)
 def t(input):
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else input
+    return _swap(input, 0, 1, _t) if input.ndim == 2 else input
 
 
 def _mT(self):
@@ -226,6 +233,9 @@ def movedim(input, source, destination):
     if len(src) != len(dst):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain the "
                            f"same number of dims as destination ({dst} dims)")
+    for name, dims in (("source", src), ("destination", dst)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({dims})")
     perm = [None] * n
     for s, d in zip(src, dst):
         perm[d] = s
@@ -328,7 +338,9 @@ def select(input, dim, index):
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     dim = wrap_dim(dim, input.ndim)
     shape, strides = list(input.shape), list(input.stride())
-    index = _index_in_range(int(index), shape[dim], dim)
+    if not -shape[dim] <= int(index) < shape[dim]:
+        raise IndexError(f"select(): index {int(index)} out of range for tensor of size {shape} at dimension {dim}")
+    index = int(index) % shape[dim]
     offset = input._offset + index * strides[dim]
     del shape[dim], strides[dim]
     return _view(input, _select, (index,), (dim,), shape, strides, offset)
@@ -413,9 +425,28 @@ def _is_advanced(item):
 
 
 def _normalize_index(index):
+    """The index as a tuple; a short list holding a sequence, slice, None, ... or tensor counts as
+    a tuple (torch's legacy treatSequenceAsTuple); 0-d integer tensors act as ints."""
+    if isinstance(index, list) and len(index) < 32 and any(
+            i is None or i is Ellipsis or isinstance(i, (slice, Tensor, list, tuple, np.ndarray)) for i in index):
+        index = tuple(index)
     if not isinstance(index, tuple):
         index = (index,)
-    return index
+    return tuple(_int_like(i) for i in index)
+
+
+def _int_like(item):
+    """Python int for int-like items (0-d integer tensors too); torch's errors for other scalars."""
+    if isinstance(item, Tensor):
+        return int(item.item()) if item.ndim == 0 and item.dtype.category == 1 else item
+    if item is None or item is Ellipsis or isinstance(item, (slice, list, np.ndarray, bool, np.bool_)):
+        return item
+    if isinstance(item, numbers.Integral):
+        return int(item)
+    if isinstance(item, numbers.Number):
+        raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+                         "indices (got " + type(item).__name__ + ")")
+    raise TypeError(f"new(): invalid data type '{type(item).__name__}'")
 
 
 def _basic_plan(self, index):
@@ -525,8 +556,16 @@ def _advanced_plan(self, index):
             d += 1
         elif isinstance(item, (bool, np.bool_)):
             structure.append(("b", bool(item)))
+        elif isinstance(item, int):
+            if d >= len(shape):
+                raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+            structure.append(("i", _index_in_range(item, shape[d], d)))
+            d += 1
         else:
             arr = _index_array(item)
+            if arr.dtype == np.bool_ and arr.ndim == 0:
+                structure.append(("b", bool(arr)))
+                continue
             if arr.dtype == np.bool_:
                 if arr.shape != shape[d:d + arr.ndim]:
                     raise IndexError(f"The shape of the mask {list(arr.shape)} at index {len(structure)} does not "
@@ -558,23 +597,48 @@ def _index_array(item):
         arr = np.asarray(item._data)
         return arr.astype(np.bool_) if item.dtype is _dtype.uint8 else arr
     arr = np.asarray(item)
+    if arr.size == 0 and isinstance(item, list):
+        return arr.astype(np.int64)
     if arr.dtype.kind == "f":
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     return arr if arr.dtype == np.bool_ else arr.astype(np.int64)
 
 
 def _build_index(structure, arrays):
-    out = []
+    """(ints, rest): torch applies integer indices first (as selects), then the rest as one
+    NumPy-style index, so ``x[0, :, [1, 2]]`` is (3, 2) where NumPy gives (2, 3). ``ints`` is
+    None when there are none."""
+    ints, rest = [], []
     for s in structure:
         if s is None or s is Ellipsis:
-            out.append(s)
+            rest.append(s)
+            if s is Ellipsis:
+                ints.append(s)
         elif s[0] == "s":
-            out.append(slice(s[1], s[2], s[3]))
+            ints.append(slice(None))
+            rest.append(slice(s[1], s[2], s[3]))
         elif s[0] == "b":
-            out.append(None if s[1] else np.zeros(0, np.int64))
+            rest.append(s[1])
+        elif s[0] == "i":
+            ints.append(s[1])
         else:
-            out.append(arrays[s[1]])
-    return tuple(out)
+            ints.append(slice(None))
+            rest.append(arrays[s[1]])
+    has_ints = any(s[0] == "i" for s in structure if s is not None and s is not Ellipsis)
+    return (tuple(ints) if has_ints else None), tuple(rest)
+
+
+def _index_get(structure, a, *arrays):
+    ints, rest = _build_index(structure, arrays)
+    return (a if ints is None else a[ints])[rest]
+
+
+def _index_update(structure, a, arrays, write):
+    """``a`` with ``write(sub, index)`` applied where ``structure`` indexes it."""
+    ints, rest = _build_index(structure, arrays)
+    if ints is None:
+        return write(a, rest)
+    return a.at[ints].set(write(a[ints], rest))
 
 
 def _set_at(a, index, values):
@@ -590,9 +654,7 @@ def _set_at(a, index, values):
     return f(a, values)
 
 
-_getitem_adv = Kernel(lambda structure, a, *arrays: a[_build_index(structure, arrays)], "IndexBackward0")
-_setitem_adv = Kernel(lambda structure, a, value, *arrays: _set_at(a, _build_index(structure, arrays), value),
-                     "IndexPutBackward0")
+_getitem_adv = Kernel(_index_get, "IndexBackward0")
 _setitem_mask = Kernel(lambda a, mask, value: jnp.where(mask, value.astype(a.dtype), a), "MaskedFillBackward0")
 
 
@@ -619,21 +681,30 @@ def _setitem(self, index, value):
             new = apply(_setitem_mask, (self, index[0], _scalar_value(value)))
         else:
             structure, arrays = _advanced_plan(self, index)
-            new = apply(_setitem_adv, (self, value, *arrays), (structure,))
+            out_shape = jax.eval_shape(functools.partial(_index_get, structure), self._data, *arrays).shape
+            value = _fit_value(value, out_shape)
+            new = apply(_index_put, (self, value, *arrays), (structure, False))
     else:
         spec, starts, out_shape, _, _ = _basic_plan(self, index)
-        vshape = tuple(value.shape) if isinstance(value, Tensor) else ()
-        try:
-            np.broadcast_shapes(vshape, out_shape)
-            if len(vshape) > len(out_shape) and any(s != 1 for s in vshape[:len(vshape) - len(out_shape)]):
-                raise ValueError
-        except ValueError:
-            raise RuntimeError(f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to indexing "
-                               f"result of shape {list(out_shape)}") from None
-        if len(vshape) > len(out_shape):
-            value = value.reshape(vshape[len(vshape) - len(out_shape):])
+        value = _fit_value(value, out_shape)
         new = apply(_setitem_basic, (self, value, *starts), (spec, out_shape))
     self._inplace_(new)
+
+
+def _fit_value(value, out_shape):
+    """Check that ``value`` broadcasts to the indexing result (leading 1s may be dropped, as
+    torch allows) and drop those leading dims."""
+    vshape = tuple(value.shape) if isinstance(value, Tensor) else ()
+    try:
+        np.broadcast_shapes(vshape, out_shape)
+        if len(vshape) > len(out_shape) and any(s != 1 for s in vshape[:len(vshape) - len(out_shape)]):
+            raise ValueError
+    except ValueError:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to indexing "
+                           f"result of shape {list(out_shape)}") from None
+    if len(vshape) > len(out_shape):
+        value = value.reshape(vshape[len(vshape) - len(out_shape):])
+    return value
 
 
 def _numel(v):
@@ -658,7 +729,9 @@ def _tensors_arg(tensors, name):
         raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
                         f"{type(tensors).__name__}")
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        if name == "cat":
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
     return tuple(tensors)
 
 
@@ -1180,8 +1253,8 @@ def take_along_dim(input, indices, dim=None, *, out=None):
 
 
 def _index_put_fn(structure, accumulate, a, value, *arrays):
-    index = _build_index(structure, arrays)
-    return a.at[index].add(value.astype(a.dtype)) if accumulate else _set_at(a, index, value)
+    add = lambda sub, index: sub.at[index].add(value.astype(a.dtype))  # noqa: E731
+    return _index_update(structure, a, arrays, add if accumulate else lambda sub, index: _set_at(sub, index, value))
 
 
 _index_put = Kernel(_index_put_fn, "IndexPutBackward0")
