@@ -8,6 +8,7 @@ from parity import Case, assert_same, check, expect_error, positive, rand
 
 X = rand(2, 6)          # shared shapes keep the number of compilations small
 X4 = rand(2, 4, 3, 3)
+Q, K = rand(2, 2, 3, 5), rand(2, 2, 4, 5)    # (N, heads, L or S, E)
 
 
 def fcase(name, call, *inputs, **kw):
@@ -46,6 +47,13 @@ ACTIVATION_CASES = [
     fcase("log_softmax", lambda F, x: F.log_softmax(x, -1)),
     fcase("softmin", lambda F, x: F.softmin(x, 1)),
     fcase("prelu", lambda F, x, w: F.prelu(x, w), X4, rand(4)),
+    fcase("sdpa", lambda F, q, k, v: F.scaled_dot_product_attention(q, k, v), Q, K, K),
+    fcase("sdpa_causal_scale", lambda F, q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=0.3),
+          Q, K, K),
+    fcase("sdpa_bool_mask", lambda F, q, k, v, m: F.scaled_dot_product_attention(q, k, v, m > -1.5), Q, K, K,
+          rand(3, 4, seed=5), grad=False),
+    fcase("sdpa_float_mask", lambda F, q, k, v, m: F.scaled_dot_product_attention(q, k, v, m.detach()), Q, K, K,
+          rand(3, 4, seed=5)),
     fcase("relu_inplace", lambda F, x: F.relu(x * 1, inplace=True)),
     fcase("elu_inplace", lambda F, x: F.elu_(x * 1)),
     fcase("hardtanh_inplace", lambda F, x: F.hardtanh(x * 1, inplace=True)),

@@ -1,5 +1,6 @@
 """Activation functions of torch.nn.functional: each one compiled kernel; ``inplace=True``
 rebinds the input's contents (``Tensor._inplace_``) as torch's in-place variants do."""
+import math
 import warnings
 
 import jax
@@ -12,7 +13,8 @@ from ...ops.random import sample
 __all__ = ["elu", "elu_", "selu", "selu_", "celu", "celu_", "hardshrink", "hardsigmoid", "hardtanh", "hardtanh_",
            "hardswish", "leaky_relu", "leaky_relu_", "logsigmoid", "prelu", "relu", "relu_", "relu6", "rrelu",
            "rrelu_", "gelu", "sigmoid", "silu", "mish", "softplus", "softshrink", "softsign", "tanh", "tanhshrink",
-           "threshold", "threshold_", "glu", "softmax", "softmin", "log_softmax", "gumbel_softmax"]
+           "threshold", "threshold_", "glu", "softmax", "softmin", "log_softmax", "gumbel_softmax",
+           "scaled_dot_product_attention"]
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
@@ -261,3 +263,41 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     """torch.nn.functional.gumbel_softmax (``eps`` is unused, as in torch); the noise comes
     from this library's RNG."""
     return sample(_gumbel_k, None, (logits, tau), (bool(hard), _wrap_dim(dim, logits.ndim)))
+
+
+def _sdpa(mask_kind, is_causal, dropout, *args):
+    key, (q, k, v, scale, p, *mask) = (args[0], args[1:]) if dropout else (None, args)
+    hi = jax.lax.Precision.HIGHEST
+    s = jnp.einsum("...ld,...sd->...ls", q, k, precision=hi) * scale
+    if is_causal:
+        s = jnp.where(jnp.tril(jnp.ones(s.shape[-2:], bool)), s, -jnp.inf)
+    if mask_kind == "bool":
+        s = jnp.where(mask[0], s, -jnp.inf)
+    elif mask_kind == "float":
+        s = s + mask[0]
+    w = jax.nn.softmax(s, -1)
+    if dropout:
+        key, sub = jax.random.split(key)
+        w = jnp.where(jax.random.bernoulli(sub, 1 - p, w.shape), w / (1 - p), 0)
+    out = jnp.einsum("...ls,...sd->...ld", w, v, precision=hi).astype(q.dtype)
+    return (key, out) if dropout else out
+
+
+_sdpa_k = Kernel(_sdpa, "ScaledDotProductAttentionBackward0")
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
+    """torch.nn.functional.scaled_dot_product_attention as one kernel (math path: boolean masks
+    select, float masks add; attention dropout uses this library's RNG)."""
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
+    if enable_gqa and query.shape[-3] != key.shape[-3]:
+        rep = query.shape[-3] // key.shape[-3]
+        key, value = key.repeat_interleave(rep, -3), value.repeat_interleave(rep, -3)
+    scale = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    kind = "none" if attn_mask is None else "bool" if attn_mask.dtype.category == 0 else "float"
+    args = (query, key, value, scale, dropout_p) + (() if attn_mask is None else (attn_mask,))
+    if dropout_p > 0:
+        return sample(_sdpa_k, None, args, (kind, bool(is_causal), True))
+    return apply(_sdpa_k, args, (kind, bool(is_causal), False))
