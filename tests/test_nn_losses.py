@@ -106,8 +106,6 @@ MODULES = [
 
 @pytest.mark.parametrize("name,args,kwargs,inputs", MODULES, ids=[m[0] for m in MODULES])
 def test_loss_module(name, args, kwargs, inputs):
-    if name == "TripletMarginWithDistanceLoss" and not hasattr(torchlike.nn, "PairwiseDistance"):
-        pytest.skip("nn.PairwiseDistance (its default distance_function) has not landed yet")
     t, l = _module_pair(name, *args, **kwargs)
     assert repr(l) == repr(t)
     assert list(l.state_dict()) == list(t.state_dict())
