@@ -36,7 +36,7 @@ def _bilinear(dtype, x1, x2, w, *b):
     return y + b[0].astype(dtype) if b else y
 
 
-_bilinear_k = Kernel(_bilinear, "ViewBackward0")
+_BILINEAR = {False: Kernel(_bilinear, "ViewBackward0"), True: Kernel(_bilinear, "AddBackward0")}
 
 
 def bilinear(input1, input2, weight, bias=None):
@@ -49,4 +49,4 @@ def bilinear(input1, input2, weight, bias=None):
         raise RuntimeError("bilinear(): input batch dimensions do not match: got "
                            f"{list(input1.shape[:-1])} and {list(input2.shape[:-1])}")
     args = (input1, input2, weight) if bias is None else (input1, input2, weight, bias)
-    return apply(_bilinear_k, args, (result_type_of(args).jax,))
+    return apply(_BILINEAR[bias is not None], args, (result_type_of(args).jax,))
