@@ -16,7 +16,8 @@ from ._dtype import (bfloat16, bool, can_cast, cdouble, cfloat, complex64, compl
 from ._size import Size  # noqa: E402
 from ._tensor import Tensor  # noqa: E402
 from ._tensor_str import set_printoptions  # noqa: E402
-from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
+from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,  # noqa: E402
+                       set_grad_enabled)
 from .ops import *  # noqa: E402,F401,F403
 from . import accelerator, cuda, nn, random  # noqa: E402
 from .random import *  # noqa: E402,F401,F403
