@@ -47,6 +47,8 @@ CASES = [
     Case("scatter_reduce", lambda L, a, b, i: tuple(L.scatter_reduce(a, 0, i, b, r, include_self=s)
                                                     for r in ("sum", "prod", "mean", "amax", "amin")
                                                     for s in (True, False)), (TIES, TIES[:0:-1].copy(), i64(I2))),
+    Case("scatter_reduce_alias", lambda L, a, b, i: (a.scatter_reduce(0, i, b, "max"), a.scatter_reduce(0, i, b, "min")),
+         (TIES, TIES[:0:-1].copy(), i64(I2)), grad=False),  # torch's backward rejects "min"
     Case("scatter_reduce_int", lambda L, a, i: (a.scatter_reduce(0, i, -a, "mean", include_self=False),
                                                 a.scatter_reduce(0, i, a, "mean"), a.scatter_reduce(0, i, a, "amax")),
          (rand(3, 4, dtype="int64", low=-5, high=5), i64(I2))),
@@ -111,3 +113,69 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_parity(case):
     check(case)
+
+
+INDEX_CASES = [
+    Case("getitem_mixed", lambda L, c: (c[0, :, [1, 2]], c[:, 0, [1, 2]], c[[0, 1], :, [1, 2]], c[:, [0, 1], [1]],
+                                        c[L.tensor(0), :, L.tensor([1, 3])], c[0, ..., L.tensor([1, 3])],
+                                        c[1:, [0, 2], None], c[[0, 1], None, [1, 2]]), (C,)),
+    Case("getitem_special", lambda L, c: (c[None, ..., None], c[..., None, 0], c[L.tensor(1)], c[True], c[False],
+                                          c[[]], c[[[0, 1], [1, 0]]], c[[0, [1, 0]]], c[10:20], c[-10:1],
+                                          c[L.tensor([1, 0], dtype=L.uint8)], c[L.tensor([0, 1], dtype=L.int32)],
+                                          c[0, 0, 0][L.tensor(True)], c[c[:, :, 0] > 0]), (C,)),
+    Case("setitem_advanced", lambda L, c, v: _set(c.clone(), (0, slice(None), [1, 2]), v[:3, :2]), (C, B)),
+    Case("setitem_repeated_grad", lambda L, a, v: _set(a.clone(), ([0, 0, 2],), v[:3]), (A, B)),
+    Case("setitem_mask_and_bcast", lambda L, a, v: (_set(a.clone(), (a > 0,), 0.0), _set(a.clone(), (slice(1, None),), v[0]),
+                                                    _set(a.clone(), (Ellipsis, 1), v[:1, :3])), (A, B)),
+]
+
+
+def _set(x, index, value):
+    x[index] = value
+    return x
+
+
+@pytest.mark.parametrize("case", INDEX_CASES, ids=str)
+def test_indexing(case):
+    check(case)
+
+
+ERRORS = [
+    lambda L: L.ones(2, 3)[5], lambda L: L.ones(2, 3)[:, L.tensor([3])], lambda L: L.ones(2, 3)[L.tensor([0.0])],
+    lambda L: L.ones(2, 3)[::-1], lambda L: L.ones(2, 3)[1.5], lambda L: L.ones(2, 3)[0, 0, 0],
+    lambda L: L.ones(2, 3)[L.ones(3, dtype=L.bool)], lambda L: L.ones(2, 3)[[0, 1], [0, 1, 2]],
+    lambda L: L.ones(())[0], lambda L: _set(L.ones(2, 3), (0,), L.ones(2)),
+    lambda L: _set(L.ones(2, 3), ([0, 1],), L.ones(3, 3)), lambda L: L.ones(2, 3).t().view(-1),
+    lambda L: L.ones(2, 3).view(4, -1), lambda L: L.ones(2, 3).squeeze((0, 2)), lambda L: L.ones(2, 3).permute(0, 0),
+    lambda L: L.ones(2, 3).expand(3, 3), lambda L: L.ones(2, 3).select(0, 2), lambda L: L.ones(2, 3).narrow(1, 2, 2),
+    lambda L: L.ones(2, 3).split([1, 2]), lambda L: L.ones(2, 3).chunk(0), lambda L: L.ones(2, 3).movedim((0, 1), (1, 1)),
+    lambda L: L.cat([L.ones(2, 3), L.ones(2, 2)]), lambda L: L.cat([L.ones(2, 3), L.ones(3)]), lambda L: L.cat([]),
+    lambda L: L.stack([L.ones(2, 3), L.ones(3, 2)]), lambda L: L.stack([]), lambda L: L.ones(2, 3).unbind(2),
+    # the new ops
+    lambda L: L.ones(3, 4).gather(1, L.tensor([[4]])), lambda L: L.ones(3, 4).gather(1, L.tensor([[-1]])),
+    lambda L: L.ones(3, 4).gather(1, L.tensor([0])), lambda L: L.ones(3, 4).gather(1, L.tensor([[0.0]])),
+    lambda L: L.ones(3, 4).scatter(1, L.tensor([[0]]), L.ones(1, 1, dtype=L.float64)),
+    lambda L: L.ones(3, 4).scatter(1, L.tensor([[0, 1]]), L.ones(1, 1)),
+    lambda L: L.ones(3, 4).scatter_reduce(1, L.tensor([[0]]), L.ones(1, 1), "add"),
+    lambda L: L.ones(3, 4).index_select(1, L.tensor([[0]])), lambda L: L.ones(3, 4).index_select(1, L.tensor([4])),
+    lambda L: L.ones(3, 4).index_add(1, L.tensor([-1]), L.ones(3, 1)),
+    lambda L: L.ones(3, 4).index_add(0, L.tensor([0]), L.ones(1, 3)),
+    lambda L: L.ones(3, 4).index_add(0, L.tensor([0]), L.ones(1, 4, dtype=L.float64)),
+    lambda L: L.ones(3, 4).index_copy(0, L.tensor([0]), L.ones(4)), lambda L: L.ones(3, 4).index_fill(1, L.tensor([4]), 1),
+    lambda L: L.ones(3, 4).masked_fill(L.ones(3, 4), 1.0), lambda L: L.ones(3, 4).masked_fill(L.ones(2, dtype=L.bool), 1),
+    lambda L: L.ones(3, 4).masked_fill(L.ones(4, dtype=L.bool), L.ones(2)),
+    lambda L: L.ones(3, 4).masked_select(L.ones(4)), lambda L: L.ones(3, 4).masked_scatter(L.ones(4, dtype=L.bool), L.ones(2)),
+    lambda L: L.ones(3, 4).take(L.tensor([12])), lambda L: L.ones(3, 4).put(L.tensor([1, 2]), L.ones(1)),
+    lambda L: L.ones(3, 4).index_put((L.tensor([3]),), L.tensor(1.0)),
+    lambda L: L.where(L.ones(3), L.ones(3), L.zeros(3)), lambda L: L.unravel_index(L.tensor([1.0]), (3, 4)),
+    lambda L: L.tensor_split(L.ones(3, 4), 0), lambda L: L.hsplit(L.ones(3, 4), 3), lambda L: L.vsplit(L.ones(3), 3),
+    lambda L: L.dsplit(L.ones(3, 4), 2), lambda L: L.ones(3, 4).diagonal(0, 1, 1), lambda L: L.ones(3, 4).unfold(1, 5, 1),
+    lambda L: L.ones(3, 4).unfold(1, 2, 0), lambda L: L.ones(3, 4).repeat(2), lambda L: L.ones(3, 4).as_strided((2, 2), (1, 2), 20),
+    lambda L: L.select_scatter(L.ones(3, 4), L.ones(3), 0, 0), lambda L: L.slice_scatter(L.ones(3, 4), L.ones(3, 3), 1, 0, None, 2),
+    lambda L: L.diagonal_scatter(L.ones(3, 4), L.ones(3), 2), lambda L: L.ones(3).adjoint(),
+]
+
+
+@pytest.mark.parametrize("fn", ERRORS, ids=range(len(ERRORS)))
+def test_errors(fn):
+    expect_error(fn)

@@ -587,6 +587,11 @@ def _advanced_plan(self, index):
                 d += 1
     if d > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    try:
+        np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                         + ", ".join(str(list(a.shape)) for a in arrays)) from None
     return tuple(structure), arrays
 
 
@@ -1020,6 +1025,7 @@ def scatter_add(input, dim, index, src, *, out=None):
 @tensor_method()
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
     """torch.scatter_reduce with reduce in sum/prod/mean/amax/amin (integer mean floors, as torch)."""
+    reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # torch accepts these aliases
     if reduce not in ("sum", "prod", "mean", "amax", "amin"):
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     dim, idx = _scatter_args("scatter_reduce", input, dim, index, src)
@@ -1111,8 +1117,11 @@ def index_select(input, dim, index, *, out=None):
     dim = wrap_dim(dim, input.ndim)
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    idx = _host_index(index, input.shape[dim] if input.ndim else 1, dim, "index_select", exc=IndexError,
-                      msg="index out of range in self").reshape(-1)
+    size = input.shape[dim] if input.ndim else 1
+    top = int(np.max(np.asarray(index._data), initial=-1))
+    if top >= size:  # torch: RuntimeError here, IndexError for negatives
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={top} axis_dim={size}")
+    idx = _host_index(index, size, dim, "index_select", exc=IndexError, msg="index out of range in self").reshape(-1)
     if input.ndim == 0:
         return write_out(out, apply(_index_select, (input.reshape(1), idx), (0,)).reshape(index.shape))
     return write_out(out, apply(_index_select, (input, idx), (dim,)))
