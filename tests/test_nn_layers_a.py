@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import torchlike
-from parity import assert_same, expect_error, rand
+from parity import Case, assert_same, check, expect_error, rand
 
 X1, X2, X3 = rand(2, 4, 7), rand(2, 4, 6, 5), rand(1, 4, 4, 5, 3)
 IDX = np.array([[1, 0, 3], [4, 3, 3]], dtype=np.int64)
@@ -119,3 +119,129 @@ def check_module(make, arrays, tol=None):
 @pytest.mark.parametrize("name,make,arrays", MODULES, ids=[m[0] for m in MODULES])
 def test_module(name, make, arrays):
     check_module(make, arrays)
+
+
+def _fcase(name, fn, *inputs, **kw):
+    return Case(name, fn, inputs, kw)
+
+
+FUNCTIONAL = [
+    _fcase("linear-1d", lambda L, x, w: L.nn.functional.linear(x, w), rand(5), rand(3, 5)),
+    _fcase("conv_transpose2d", lambda L, x, w, b: L.nn.functional.conv_transpose2d(x, w, b, 2, 1, 1, 2),
+           X2, rand(4, 1, 3, 3), rand(2)),
+    _fcase("pad-reflect-3d", lambda L, x: L.nn.functional.pad(x, (1, 2, 0, 1, 2, 1), "reflect"), X3),
+    _fcase("pad-constant-crop", lambda L, x: L.nn.functional.pad(x, (-1, 2, 0, 0, 1, 1), value=0.5), X2),
+    *[_fcase(f"interpolate-{m}-{ac}-{kw}", lambda L, x, m=m, ac=ac, kw=kw: L.nn.functional.interpolate(
+        x, mode=m, align_corners=ac, **kw), X2)
+      for m, ac in (("nearest", None), ("nearest-exact", None), ("bilinear", False), ("bicubic", False),
+                    ("area", None))
+      for kw in ({"size": (4, 7)}, {"scale_factor": (1.5, 0.6)}, {"scale_factor": 1.3,
+                                                                  "recompute_scale_factor": True})],
+    _fcase("interpolate-nearest-3d", lambda L, x: L.nn.functional.interpolate(x, scale_factor=(2, 1.5, 1)), X3),
+    _fcase("embedding_bag-offsets", lambda L, i, o, w, p: L.nn.functional.embedding_bag(
+        i, w, o, mode="sum", per_sample_weights=p, padding_idx=3), IDX.ravel(), np.array([0, 2, 2]), rand(5, 3),
+        rand(6)),
+    _fcase("embedding_bag-mean-last", lambda L, i, o, w: L.nn.functional.embedding_bag(
+        i, w, o, include_last_offset=True), IDX.ravel(), np.array([0, 1, 4, 6]), rand(5, 3)),
+    _fcase("embedding-max_norm", lambda L, i, w: L.nn.functional.embedding(i, w.detach().clone(), max_norm=1.0,
+                                                                           norm_type=1.0), IDX, rand(5, 3)),
+    _fcase("one_hot", lambda L, i: L.nn.functional.one_hot(i), IDX),
+    _fcase("one_hot-n", lambda L, i: L.nn.functional.one_hot(i, 6), IDX),
+    _fcase("normalize", lambda L, x: L.nn.functional.normalize(x, p=3, dim=-1), X2),
+    _fcase("pdist", lambda L, x: L.nn.functional.pdist(x, 1.5), rand(4, 3)),
+    _fcase("max_unpool2d", lambda L, x: L.nn.functional.max_unpool2d(
+        *L.nn.functional.max_pool2d(x, 2, return_indices=True), 2, output_size=(7, 5)), X2),
+    _fcase("max_unpool1d", lambda L, x: L.nn.MaxUnpool1d(3, 2)(*L.nn.functional.max_pool1d(
+        x, 3, 2, return_indices=True)), X1),
+    _fcase("adaptive_max_pool2d-indices", lambda L, x: L.nn.functional.adaptive_max_pool2d(x, 3, True), X2),
+    _fcase("max_pool3d-indices", lambda L, x: L.nn.functional.max_pool3d(x, 2, 1, 1, return_indices=True), X3),
+]
+
+
+@pytest.mark.parametrize("case", FUNCTIONAL, ids=str)
+def test_functional(case):
+    check(case)
+
+
+def test_conv_transpose_output_size():
+    for L in (torch, torchlike):
+        m = L.nn.ConvTranspose2d(4, 3, 3, stride=2)
+        assert tuple(m(L.tensor(X2), output_size=(14, 11)).shape) == (2, 3, 14, 11)
+    expect_error(lambda L: L.nn.ConvTranspose2d(4, 3, 3, stride=2)(L.tensor(X2), output_size=(14, 10)))
+
+
+@pytest.mark.parametrize("make", [lambda nn: nn.LazyLinear(3), lambda nn: nn.LazyConv2d(2, 3, padding=1),
+                                  lambda nn: nn.LazyConvTranspose2d(2, 3, bias=False)])
+def test_lazy(make):
+    t_mod, l_mod = make(torch.nn), make(torchlike.nn)
+    assert repr(l_mod) == repr(t_mod)
+    x = X2 if "Conv" in repr(t_mod) else X1
+    t_mod(torch.tensor(x)), l_mod(torchlike.tensor(x))
+    assert repr(l_mod) == repr(t_mod) and type(l_mod).__name__ == type(t_mod).__name__
+    check_module(lambda nn: l_mod if nn is torchlike.nn else t_mod, (x,))
+
+
+def test_fractional_max_pool():
+    x = torchlike.tensor(X2, requires_grad=True)
+    out, idx = torchlike.nn.FractionalMaxPool2d(2, output_ratio=0.6, return_indices=True)(x)
+    assert tuple(out.shape) == (2, 4, 3, 3) and idx.dtype is torchlike.int64
+    flat = x.detach().numpy().reshape(2, 4, -1)
+    np.testing.assert_array_equal(np.take_along_axis(flat, idx.numpy().reshape(2, 4, -1), -1), out.detach().numpy()
+                                  .reshape(2, 4, -1))
+    out.sum().backward()
+    assert x.grad.sum().item() == out.numel()
+    assert repr(torchlike.nn.FractionalMaxPool2d(2, 3)) == repr(torch.nn.FractionalMaxPool2d(2, 3))
+
+
+def test_embedding_init_and_from_pretrained():
+    for L in (torch, torchlike):
+        e = L.nn.Embedding(4, 3, padding_idx=1)
+        assert not e.weight[1].abs().sum().item() and e.weight.requires_grad
+        p = L.nn.Embedding.from_pretrained(L.ones(3, 2), padding_idx=0)
+        assert not p.weight.requires_grad and repr(p) == "Embedding(3, 2, padding_idx=0)"
+
+
+ERRORS = [
+    lambda L: L.nn.Conv2d(1, 2, 3)(L.tensor(X2)),
+    lambda L: L.nn.Conv2d(4, 2, 3)(L.tensor(X1)),
+    lambda L: L.nn.Conv1d(4, 2, 3)(L.tensor(X2)),
+    lambda L: L.nn.ConvTranspose2d(3, 2, 3)(L.tensor(X2)),
+    lambda L: L.nn.Conv2d(4, 2, 3, stride=2, padding="same"),
+    lambda L: L.nn.Conv2d(3, 2, 3, groups=2),
+    lambda L: L.nn.functional.conv2d(L.tensor(X2), L.ones(1, 4, 3, 3), stride=2, padding="same"),
+    lambda L: L.nn.Linear(5, 3)(L.tensor(X1)),
+    lambda L: L.nn.Linear(5, 3)(L.ones(4)),
+    lambda L: L.nn.Bilinear(5, 7, 3)(L.tensor(X1), L.tensor(X1)),
+    lambda L: L.nn.MaxPool2d(2)(L.tensor(X1[0, 0])),
+    lambda L: L.nn.MaxPool2d(2, padding=2)(L.tensor(X2)),
+    lambda L: L.nn.AvgPool2d(7)(L.tensor(X2)),
+    lambda L: L.nn.AdaptiveAvgPool2d(2)(L.ones(3)),
+    lambda L: L.nn.AdaptiveMaxPool2d(2)(L.ones(3)),
+    lambda L: L.nn.functional.pad(L.tensor(X2), (1, 1, 1)),
+    lambda L: L.nn.functional.pad(L.tensor(X2), (1,) * 10),
+    lambda L: L.nn.functional.pad(L.tensor(X2), (1, 1), "reflect"),
+    lambda L: L.nn.functional.pad(L.tensor(X2), (6, 6, 1, 1), "reflect"),
+    lambda L: L.nn.functional.pad(L.tensor(X2), (1, 1, 1, 1), "reflect", value=2),
+    lambda L: L.nn.ReflectionPad2d(1)(L.ones(3)),
+    lambda L: L.nn.PixelShuffle(2)(L.ones(3, 3)),
+    lambda L: L.nn.PixelShuffle(3)(L.tensor(X2)),
+    lambda L: L.nn.functional.interpolate(L.tensor(X2), scale_factor=2, mode="linear"),
+    lambda L: L.nn.functional.interpolate(L.tensor(X2), scale_factor=2, align_corners=True),
+    lambda L: L.nn.functional.interpolate(L.tensor(X2), size=3, scale_factor=2),
+    lambda L: L.nn.Embedding(3, 2)(L.tensor(IDX)),
+    lambda L: L.nn.Embedding(3, 2, padding_idx=3),
+    lambda L: L.nn.functional.one_hot(L.tensor(IDX), 3),
+    lambda L: L.nn.functional.one_hot(L.tensor(-IDX)),
+    lambda L: L.nn.functional.one_hot(L.tensor(IDX).float()),
+    lambda L: L.nn.MaxUnpool2d(2)(*L.nn.functional.max_pool2d(L.tensor(X2), 2, return_indices=True),
+                                  output_size=(2, 2)),
+    lambda L: L.nn.Fold(3, 2)(L.ones(1, 5, 4)),
+    lambda L: L.nn.Unfold(2)(L.ones(2, 3)),
+    lambda L: L.nn.ChannelShuffle(3)(L.tensor(X2)),
+]
+
+
+@pytest.mark.parametrize("fn", ERRORS, ids=range(len(ERRORS)))
+def test_errors(fn):
+    t_err, l_err = expect_error(fn)
+    assert str(l_err) == str(t_err)

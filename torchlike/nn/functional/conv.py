@@ -147,7 +147,10 @@ def _block_spec(size, kernel_size, dilation, padding, stride):
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """torch.nn.functional.unfold (im2col) of a 3-D or 4-D input."""
-    if input.ndim not in (3, 4):
+    if input.ndim < 3:  # torch fails indexing the channel dim
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-max(input.ndim, 1)}, "
+                         f"{max(input.ndim, 1) - 1}], but got 2)")
+    if input.ndim > 4:
         raise NotImplementedError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)")
     x = input if input.ndim == 4 else input.unsqueeze(0)
     spec, out = _block_spec(tuple(x.shape[2:]), kernel_size, dilation, padding, stride)
@@ -171,7 +174,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     K = math.prod(_ntuple(kernel_size, 2))
     if y.shape[1] % K:
         raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, "
-                           f"but got input.size(1)={y.shape[1]} and kernel_size={_ntuple(kernel_size, 2)}")
+                           f"but got input.size(1)={y.shape[1]} and kernel_size={_ntuple(kernel_size, 2)}.")
     if y.shape[2] != math.prod(out):
         raise RuntimeError(f"Given output_size={size}, kernel_size={_ntuple(kernel_size, 2)}, "
                            f"dilation={_ntuple(dilation, 2)}, padding={_ntuple(padding, 2)}, "

@@ -282,12 +282,15 @@ def adaptive_avg_pool3d(input, output_size):
 
 # ---- max unpooling -------------------------------------------------------------------------
 def _unpool(size, x, idx):
+    """Scatter each plane of ``x`` to its flat ``idx`` in a zero output. The gradient is
+    torch's: the output gradient gathered at ``idx`` (so duplicate indices each get it)."""
     lead = x.shape[:x.ndim - len(size)]
-    flat = x.reshape(lead + (-1,))
-    out = jnp.zeros(lead + (math.prod(size),), x.dtype)
-    ix = idx.reshape(lead + (-1,))
-    out = jax.vmap(lambda o, i, v: o.at[i].set(v))(out.reshape(-1, out.shape[-1]), ix.reshape(-1, ix.shape[-1]),
-                                                   flat.reshape(-1, flat.shape[-1]))
+    planes = math.prod(lead)
+    x2, i2 = x.reshape(planes, -1), idx.reshape(planes, -1)
+    rows = jnp.arange(planes)[:, None]
+    zero = jnp.zeros((planes, math.prod(size)), x.dtype)
+    add = zero.at[rows, i2].add(x2)  # linear in x, VJP = gather
+    out = jax.lax.stop_gradient(zero.at[rows, i2].set(x2) - add) + add
     return out.reshape(lead + size)
 
 
@@ -296,12 +299,13 @@ def _max_unpool(n, input, indices, kernel_size, stride, padding, output_size):
     s, p = _ntuple(k if stride is None else stride, n), _ntuple(padding, n)
     L = tuple(input.shape[-n:])
     default = tuple((Li - 1) * si - 2 * pi + ki for Li, si, pi, ki in zip(L, s, p, k))
-    size = default if output_size is None else tuple(output_size)[-n:]
+    size = default if output_size is None else output_size[-n:]
     if output_size is not None:
         for i, (o, dft) in enumerate(zip(size, default)):
             if not dft - s[i] < o < dft + s[i]:
-                raise ValueError(f"invalid output_size \"{list(size)}\" (dim {i} must be between {dft - s[i]} "
+                raise ValueError(f"invalid output_size \"{size}\" (dim {i} must be between {dft - s[i]} "
                                  f"and {dft + s[i]})")
+        size = tuple(size)
     if indices.shape != input.shape:
         raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
                            f"({list(input.shape)}) but got indices tensor with shape: {list(indices.shape)}")
