@@ -33,6 +33,9 @@ CASES = [
     Case("split_chunk_unbind", lambda L, a: (a.split(2), a.split([1, 3], 1), a.chunk(3, 1), a.unbind(1)), (rand(5, 4),)),
     Case("cat_stack", lambda L, a, b: (L.cat([a, b]), L.cat((a, b), 1), L.stack([a, b]), L.stack([a, b], -1)),
          (rand(2, 3), rand(2, 3, seed=4))),
+    Case("complex_grad_convention", lambda L, z, x: ((z.abs() ** 2 * 3 + (z * z).real),
+                                                     (x.to(L.complex64) * z).abs()),
+         (rand(4, dtype="complex64"), rand(4, seed=3))),
     Case("cat_promote", lambda L, a, b: L.cat([a, b]), (rand(2, dtype="int64"), rand(3))),
 ]
 

@@ -75,16 +75,20 @@ def _vjp_fn(fn, mask, n_out):
             cts = type(out)(_cotangent(o, c) for o, c in zip(out, cts))
         else:
             cts = _cotangent(out, cts[0])
-        return tuple(pull(cts))
+        return tuple(jax.numpy.conj(g) if jax.numpy.iscomplexobj(g) else g for g in pull(cts))
     return vjp
 
 
 def _cotangent(out, ct):
+    """The output cotangent in JAX's convention. torch's complex gradients are the conjugate
+    of JAX's (torch returns conj(vjp(conj(v)))), so complex cotangents are conjugated here
+    and complex input gradients on the way out."""
     if out.dtype not in DIFFERENTIABLE:
         return np.zeros(out.shape, jax.dtypes.float0)
     if ct is None:
         return jax.numpy.zeros_like(out)
-    return ct.astype(out.dtype)
+    ct = ct.astype(out.dtype)
+    return jax.numpy.conj(ct) if jax.numpy.iscomplexobj(ct) else ct
 
 
 def apply(k, args, statics=()):
