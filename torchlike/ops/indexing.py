@@ -416,7 +416,7 @@ def unbind(input, dim=0):
     step = strides[dim]
     del shape[dim], strides[dim]
     outs = apply(_unbind, (input,), (dim,))
-    return tuple(o._as_view_of(input, strides, input._offset + i * step) for i, o in enumerate(outs))
+    return tuple(o._as_view_of(input, tuple(strides), input._offset + i * step) for i, o in enumerate(outs))
 
 
 # ---- __getitem__ / __setitem__ --------------------------------------------------------
