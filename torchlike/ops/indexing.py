@@ -1161,8 +1161,7 @@ def masked_fill(input, mask, value):
                            f"{value.ndim} dimension(s).")
     shape = _broadcast_shape(tuple(input.shape), tuple(mask.shape))
     if shape != tuple(input.shape):
-        raise RuntimeError(f"The size of tensor a ({input.shape[0] if input.ndim else 1}) must match the size of "
-                           f"tensor b ({mask.shape[0]}) at non-singleton dimension 0")
+        raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(shape)}")
     return apply(_masked_fill, (input, mask, value))
 
 
