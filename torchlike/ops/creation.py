@@ -54,10 +54,11 @@ def sizes_arg(size, name="empty"):
     return tuple(out)
 
 
-def size_param(size, name):
+def size_param(size, name, position=1):
     """The ``size`` parameter of full/new_full/randint...: a sequence, never a bare int."""
     if not isinstance(size, (tuple, list)):
-        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+        raise TypeError(f"{name}(): argument 'size' (position {position}) must be tuple of ints, not "
+                        f"{type(size).__name__}")
     return sizes_arg((size,), name)
 
 
