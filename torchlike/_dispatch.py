@@ -134,6 +134,21 @@ def run(k, arrays, statics=()):
     return f(*arrays)
 
 
+_INDEX_SCALARS = {}
+
+
+def device_index(i):
+    """A cached int64 device scalar for index ``i``: passing it to a compiled kernel costs far
+    less than converting a Python int on every call."""
+    try:
+        return _INDEX_SCALARS[i]
+    except KeyError:
+        scalar = jax.numpy.asarray(i, dtype=jax.numpy.int64)
+        if -65536 <= i < 65536:
+            _INDEX_SCALARS[i] = scalar
+        return scalar
+
+
 def _wrap(array):
     t = _new(Tensor)
     t._data = array
@@ -141,10 +156,16 @@ def _wrap(array):
 
 
 def _record(k, statics, args, arrays, out):
-    mask = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-    edges = tuple(a._edge() if m else None for a, m in zip(args, mask))
+    mask, edges = [], []
+    for a in args:
+        if isinstance(a, Tensor) and a._requires_grad:
+            mask.append(True)
+            edges.append(a._edge())
+        else:
+            mask.append(False)
+            edges.append(None)
     multi = type(out) is tuple or type(out) is list
-    node = OpNode(k, statics, arrays, mask, edges, len(out) if multi else 1)
+    node = OpNode(k, statics, arrays, tuple(mask), tuple(edges), len(out) if multi else 1)
     if not multi:
         t = _new(Tensor)
         t._data = out

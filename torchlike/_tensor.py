@@ -57,7 +57,7 @@ class Tensor:
     _base = None            # root tensor whose storage this view shares
     _strides = None         # torch strides of a view (roots are contiguous)
     _offset = 0             # storage offset of a view
-    _views = None           # WeakSet of live views of this root
+    _views = None           # {id: weakref} of live views of this root
     _detached = False       # view made by detach()/.data: invisible to autograd
     _version = 0
     _retains_grad = False
@@ -393,8 +393,9 @@ class Tensor:
             self._detached = True
         views = base._views
         if views is None:
-            views = base._views = weakref.WeakSet()
-        views.add(self)
+            views = base._views = {}
+        key = id(self)  # keyed by id: a WeakSet would compare tensors with their elementwise __eq__
+        views[key] = weakref.ref(self, lambda _, views=views, key=key: views.pop(key, None))
         return self
 
     def _check_inplace(self):
@@ -449,7 +450,10 @@ class Tensor:
     def _refresh_views(self):
         """Re-derive every live view after this root's storage changed."""
         track = _state.enabled and self._requires_grad
-        for view in list(self._views):
+        for ref in list(self._views.values()):
+            view = ref()
+            if view is None:
+                continue
             statics = (view._data.shape, view._strides)
             if track and not view._detached:
                 new = apply(strided_gather, (self, view._offset), statics)

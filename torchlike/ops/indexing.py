@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
-from .._dispatch import Kernel, apply
+from .._dispatch import Kernel, apply, device_index
 from .._size import Size
 from .._tensor import _TYPE_NAMES, Tensor, _strided_scatter, contiguous_strides, strided_gather, tensor_method
 from ._util import inplace_variant, wrap_dim, write_out
@@ -343,7 +343,7 @@ def select(input, dim, index):
     index = int(index) % shape[dim]
     offset = input._offset + index * strides[dim]
     del shape[dim], strides[dim]
-    return _view(input, _select, (index,), (dim,), shape, strides, offset)
+    return _view(input, _select, (device_index(index),), (dim,), shape, strides, offset)
 
 
 def _narrow_start(input, dim, start, length):
@@ -502,6 +502,13 @@ def _basic_plan(self, index):
     return tuple(spec), tuple(starts), tuple(out_shape), tuple(out_strides), offset
 
 
+def _start_args(starts):
+    """(static mask of nonzero starts, the nonzero starts as cached device scalars): a start of
+    0 (whole dims, ``x[0]``) costs nothing, others do not recompile per value."""
+    nonzero = tuple(s != 0 for s in starts)
+    return (nonzero if any(nonzero) else ()), tuple(device_index(s) for s in starts if s)
+
+
 def _as_int(v):
     return None if v is None else int(v)
 
@@ -511,20 +518,30 @@ def _region(spec):
     return tuple(1 if s == "i" else (0 if s[0] == 0 else (s[0] - 1) * s[1] + 1) for s in spec if s is not None)
 
 
-def _basic_get(spec, out_shape, a, *starts):
-    x = jax.lax.dynamic_slice(a, starts, _region(spec)) if starts else a
+def _dynamic_starts(spec, nonzero, starts):
+    """Per-dim start indices: traced ones where ``nonzero`` flags them, static 0 elsewhere."""
+    if not nonzero:
+        return (0,) * sum(1 for s in spec if s is not None)
+    it = iter(starts)
+    return tuple(next(it) if nz else 0 for nz in nonzero)
+
+
+def _basic_get(spec, nonzero, out_shape, a, *starts):
+    region = _region(spec)
+    x = jax.lax.dynamic_slice(a, _dynamic_starts(spec, nonzero, starts), region) if region != a.shape else a
     steps = tuple(slice(None, None, s[1]) if s != "i" else slice(None) for s in spec if s is not None)
     if any(s.step not in (None, 1) for s in steps):
         x = x[steps]
     return x.reshape(out_shape)
 
 
-def _basic_set(spec, out_shape, a, value, *starts):
-    value = jnp.broadcast_to(value.astype(a.dtype), out_shape)
+def _basic_set(spec, nonzero, out_shape, a, value, *starts):
+    starts = _dynamic_starts(spec, nonzero, starts)
+    value = jnp.broadcast_to(jnp.asarray(value).astype(a.dtype), out_shape)
     region = tuple(1 if s == "i" else s[0] for s in spec if s is not None)
     value = value.reshape(region)
     if all(s == "i" or s[1] == 1 for s in spec if s is not None):
-        return jax.lax.dynamic_update_slice(a, value, starts) if starts else value.reshape(a.shape)
+        return jax.lax.dynamic_update_slice(a, value, starts)
     index = tuple(start + (jnp.arange(s[0]) * s[1] if s != "i" else jnp.arange(1))
                   for start, s in zip(starts, (s for s in spec if s is not None)))
     return a.at[jnp.ix_(*index)].set(value)
@@ -664,6 +681,14 @@ _setitem_mask = Kernel(lambda a, mask, value: jnp.where(mask, value.astype(a.dty
 
 
 def _getitem(self, index):
+    if type(index) is int and self._data.ndim:  # the common x[i]: torch's select
+        return select(self, 0, index)
+    if type(index) is slice and index.step is None and self._data.ndim:  # x[a:b]: torch's slice
+        start, stop, _ = index.indices(self._data.shape[0])
+        strides = self.stride()
+        shape = (max(stop - start, 0),) + self._data.shape[1:]
+        return _view(self, _narrow, (device_index(start),), (0, shape[0]), shape, strides,
+                     self._offset + start * strides[0])
     index = _normalize_index(index)
     if any(_is_advanced(i) for i in index):
         structure, arrays = _advanced_plan(self, index)
@@ -672,13 +697,27 @@ def _getitem(self, index):
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
                          "C++ to convert a 0-dim tensor to a number")
     spec, starts, out_shape, strides, offset = _basic_plan(self, index)
-    return _view(self, _getitem_basic, starts, (spec, out_shape), out_shape, strides, offset)
+    nonzero, starts = _start_args(starts)
+    return _view(self, _getitem_basic, starts, (spec, nonzero, out_shape), out_shape, strides, offset)
+
+
+@functools.lru_cache(1024)
+def _leading_int_plan(shape, index):
+    """(spec, nonzero mask, out_shape) of ``x[index]`` for an int ``index`` (setitem's fast path)."""
+    index = _index_in_range(index, shape[0], 0)
+    spec = ("i",) + tuple((n, 1) for n in shape[1:])
+    return spec, ((True,) + (False,) * (len(shape) - 1) if index else ()), shape[1:], index
 
 
 def _setitem(self, index, value):
-    from .creation import tensor
-    if not isinstance(value, Tensor):
-        value = tensor(value, dtype=self.dtype) if not isinstance(value, (int, float, bool, complex)) else value
+    if type(index) is int and self._data.ndim and type(value) in (int, float, bool):
+        spec, nonzero, out_shape, index = _leading_int_plan(self._data.shape, index)
+        starts = (device_index(index),) if index else ()
+        self._inplace_(apply(_setitem_basic, (self, value, *starts), (spec, nonzero, out_shape)))
+        return
+    if not isinstance(value, (Tensor, int, float, bool, complex)):
+        from .creation import tensor
+        value = tensor(value, dtype=self.dtype)
     index = _normalize_index(index)
     if any(_is_advanced(i) for i in index):
         if len(index) == 1 and isinstance(index[0], Tensor) and index[0].dtype is _dtype.bool \
@@ -691,8 +730,10 @@ def _setitem(self, index, value):
             new = apply(_index_put, (self, value, *arrays), (structure, False))
     else:
         spec, starts, out_shape, _, _ = _basic_plan(self, index)
-        value = _fit_value(value, out_shape)
-        new = apply(_setitem_basic, (self, value, *starts), (spec, out_shape))
+        if isinstance(value, Tensor):
+            value = _fit_value(value, out_shape)
+        nonzero, starts = _start_args(starts)
+        new = apply(_setitem_basic, (self, value, *starts), (spec, nonzero, out_shape))
     self._inplace_(new)
 
 
