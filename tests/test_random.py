@@ -47,7 +47,6 @@ def test_distribution_matches_torch(name):
     for sample in (x, y):  # both libraries against the exact moments
         assert abs(sample.mean() - mean) < 5 * std / N ** 0.5 + 1e-9
         assert abs(sample.std() - std) < 0.05 * std
-    assert x.min() >= min(y.min(), mean - 10 * std) and x.max() <= max(y.max(), mean + 10 * std) or name == "poisson"
     b = fn(torchlike, torchlike.Generator().manual_seed(0))
     np.testing.assert_array_equal(b.numpy(), x)                       # same seed, same numbers
     assert not np.array_equal(fn(torchlike, gen).numpy(), x)          # the generator advanced
@@ -63,8 +62,7 @@ def test_supports():
     assert torchlike.empty(1000).exponential_().min() >= 0
     assert (torchlike.zeros(200, dtype=torchlike.int8).random_().numpy() >= 0).all()
     assert torchlike.zeros(2000, dtype=torchlike.uint8).random_().max() > 250
-    assert torchlike.empty(1000).random_(5, 8).unique().tolist() == [5.0, 6.0, 7.0] \
-        if hasattr(torchlike.Tensor, "unique") else set(torchlike.empty(1000).random_(5, 8).tolist()) == {5., 6., 7.}
+    assert set(torchlike.empty(1000).random_(5, 8).tolist()) == {5.0, 6.0, 7.0}
     c = torchlike.empty(1000).cauchy_(2.0, 0.1).numpy()
     assert abs(np.median(c) - 2.0) < 0.05
     p = torchlike.randperm(50)

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import _dtype
 from .._dispatch import Kernel, apply
+from .._legacy import _OPTION_NAMES
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
 from ..random import default_generator
 from ._util import write_out
@@ -141,10 +142,6 @@ def _int_range(low, high, dtype):
             raise RuntimeError(f"to - 1 is out of bounds for {_OPTION_NAMES[dtype]}")
         if not lo <= low <= hi:
             raise RuntimeError(f"from is out of bounds for {_OPTION_NAMES[dtype]}")
-
-
-_OPTION_NAMES = {_dtype.bool: "bool", _dtype.uint8: "unsigned char", _dtype.int8: "signed char",
-                 _dtype.int16: "short int", _dtype.int32: "int", _dtype.int64: "long int"}
 
 
 def _factory(k, size, dtype, generator, params, device, requires_grad, out=None):
