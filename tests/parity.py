@@ -70,7 +70,7 @@ def _flatten(out):
 def _numpy(t):
     if isinstance(t, (torch.Tensor,)):
         t = t.detach()
-        return t.float().numpy() if t.dtype is torch.bfloat16 else t.numpy()
+        return t.float().numpy() if t.dtype is torch.bfloat16 else t.resolve_conj().resolve_neg().numpy()
     if isinstance(t, torchlike.Tensor):
         t = t.detach()
         return t.float().numpy() if t.dtype is torchlike.bfloat16 else t.numpy()

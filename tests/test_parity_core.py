@@ -36,6 +36,18 @@ CASES = [
     Case("complex_grad_convention", lambda L, z, x: ((z.abs() ** 2 * 3 + (z * z).real),
                                                      (x.to(L.complex64) * z).abs()),
          (rand(4, dtype="complex64"), rand(4, seed=3))),
+    Case("aliases", lambda L, a, b: (L.concat([a, b]), L.concatenate([a, b], 1), L.broadcast_to(a[:1], (4, 3)),
+                                     L.moveaxis(a, 0, 1), L.swapdims(a, 0, 1), a.swapaxes(1, 0)),
+         (rand(2, 3), rand(2, 3, seed=5))),
+    Case("shape_inplace", lambda L, a: a.clone().unsqueeze_(1).squeeze_(1).t_().transpose_(0, 1).swapdims_(0, 1),
+         (rand(2, 3),)),
+    Case("resize", lambda L, a: (a.clone().resize_(3, 2), a.clone().resize_as_(L.ones(6)), a.clone().resize_(2)),
+         (rand(2, 3),), grad=False),
+    Case("split_variants", lambda L, a: (a.split_with_sizes([1, 2], 1), a.unsafe_split(1), a.unsafe_chunk(2, 1)),
+         (rand(2, 3),)),
+    Case("softmax_methods", lambda L, a: (a.softmax(1), a.log_softmax(0), L.softmax(a, -1), L.log_softmax(a, 1),
+                                          a.hardshrink(0.3)), (rand(2, 3),)),
+    Case("conj_transposes", lambda L, a, z: (a.H, a.mH, z.mH), (rand(2, 3), rand(2, 2, dtype="complex64"))),
     Case("cat_promote", lambda L, a, b: L.cat([a, b]), (rand(2, dtype="int64"), rand(3))),
 ]
 

@@ -186,3 +186,31 @@ def test_set_default_tensor_type():
             finally:
                 L.set_default_tensor_type("torch.FloatTensor")
         assert str(L.ones(1).dtype) == "torch.float32"
+
+
+def test_small_tensor_predicates():
+    for L in (torch, torchlike):
+        assert L.ones(2, 3).is_same_size(L.zeros(2, 3)) and not L.ones(2).is_same_size(L.ones(3))
+        assert L.tensor([2.0]).is_nonzero() and not L.tensor(0).is_nonzero()
+        assert not L.ones(2).is_inference() and not L.ones(2).is_pinned() and not L.ones(2).is_shared()
+        assert L.ones(2).new(2, 3).shape == (2, 3) and str(L.ones(1, dtype=L.int32).new([1]).dtype) == "torch.int32"
+        assert L.ones(2, requires_grad=True).unbind(0)[1].output_nr == 1
+    expect_error(lambda L: L.ones(2).is_nonzero())
+    expect_error(lambda L: L.ones(2, 2, 2).H)
+
+
+def test_post_accumulate_grad_hook():
+    seen = []
+    for L in (torch, torchlike):
+        p = L.ones(3, requires_grad=True)
+        calls = []
+        p.register_post_accumulate_grad_hook(lambda t: calls.append(t.grad.tolist()))
+        (p * 2).sum().backward()
+        (p * 3).sum().backward()
+        seen.append(calls)
+    assert seen[0] == seen[1]
+    expect_error(lambda L: (L.ones(2, requires_grad=True) * 2).register_post_accumulate_grad_hook(print))
+
+
+def test_resize_requires_grad_refused():
+    expect_error(lambda L: (L.ones(2, requires_grad=True) * 2).resize_(3))

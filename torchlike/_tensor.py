@@ -183,6 +183,53 @@ class Tensor:
     def untyped_storage(self):
         raise NotImplementedError("torchlike tensors wrap immutable jax.Arrays and expose no storage object")
 
+    def is_same_size(self, other):
+        return self._data.shape == other._data.shape
+
+    def is_nonzero(self):
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous" if self._data.size
+                               else "Boolean value of Tensor with no values is ambiguous")
+        return bool(self.item())
+
+    def is_inference(self):
+        return False
+
+    def is_pinned(self, device=None):
+        return False
+
+    def pin_memory(self, device=None):
+        """Accepted for compatibility; JAX manages host-to-device transfers itself."""
+        return self
+
+    def is_shared(self):
+        return False
+
+    def share_memory_(self):
+        return self
+
+    @property
+    def output_nr(self):
+        return self._out
+
+    def as_subclass(self, cls):
+        t = _new(cls)
+        t.__dict__.update(self.__dict__)
+        return t
+
+    def new(self, *args, **kwargs):
+        """Legacy Tensor.new: a tensor of this dtype from data or sizes."""
+        from ._legacy import legacy_new
+        return legacy_new(type(self), self.dtype, args, kwargs.get("device"))
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """hook(tensor) after a backward pass has accumulated into this leaf's ``.grad``."""
+        if self._node is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        return self._edge()[0].register_post_accumulate_hook(hook)
+
     def __len__(self):
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")

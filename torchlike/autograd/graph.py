@@ -151,9 +151,15 @@ class AccumulateGrad(Node):
     weakly (torch: strongly), so ``variable`` is None once the leaf is gone."""
 
     edges = ()
+    _post_accumulate_hooks = ()
 
     def __init__(self, leaf):
         self.variable_ref = weakref.ref(leaf)
+
+    def register_post_accumulate_hook(self, hook):
+        self._post_accumulate_hooks = self._post_accumulate_hooks + (hook,)
+        return _Handle(lambda: setattr(self, "_post_accumulate_hooks",
+                                       tuple(h for h in self._post_accumulate_hooks if h is not hook)))
 
     def name(self):
         return "torch::autograd::AccumulateGrad"
@@ -166,6 +172,8 @@ class AccumulateGrad(Node):
         leaf = self.variable_ref()
         if leaf is not None and grads[0] is not None:
             accumulate(leaf, grads[0])
+            for hook in self._post_accumulate_hooks:
+                hook(leaf)
         return []
 
     def release(self):

@@ -2,12 +2,8 @@
 creation, indexing (indexing/slicing/joining/mutating), random (sampling), pointwise,
 reduction, comparison, other ("Other Operations"), blas (BLAS and LAPACK), and
 conversion (copies, dtype and device moves)."""
-from .blas import *  # noqa: F401,F403
-from .comparison import *  # noqa: F401,F403
-from .conversion import *  # noqa: F401,F403
-from .creation import *  # noqa: F401,F403
-from .indexing import *  # noqa: F401,F403
-from .other import *  # noqa: F401,F403
-from .pointwise import *  # noqa: F401,F403
-from .random import *  # noqa: F401,F403
-from .reduction import *  # noqa: F401,F403
+from . import blas, comparison, conversion, creation, indexing, other, pointwise, random, reduction
+
+_MODULES = (blas, comparison, conversion, creation, indexing, other, pointwise, random, reduction)
+__all__ = [name for module in _MODULES for name in module.__all__]
+globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})

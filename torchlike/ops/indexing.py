@@ -16,6 +16,7 @@ from .. import _dtype
 from .._dispatch import Kernel, apply, device_index
 from .._size import Size
 from .._tensor import _TYPE_NAMES, Tensor, _strided_scatter, contiguous_strides, strided_gather, tensor_method
+from ..autograd.grad_mode import state as _state
 from ._util import inplace_variant, wrap_dim, write_out
 
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "permute", "squeeze", "unsqueeze", "flatten",
@@ -223,6 +224,12 @@ def _T(self):
 
 Tensor.T = property(_T)
 Tensor.mT = property(_mT)
+Tensor.H = property(lambda self: _T(self).conj() if self.ndim <= 2 else _raise_H())
+Tensor.mH = property(lambda self: _mT(self).conj())
+
+
+def _raise_H():
+    raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got 3-D tensor.")
 
 
 @tensor_method()
@@ -1575,3 +1582,67 @@ def adjoint(input):
 for _name in ("scatter", "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_reduce", "index_fill",
               "masked_fill", "masked_scatter", "put", "index_put"):
     setattr(Tensor, _name + "_", inplace_variant(globals()[_name], _name + "_"))
+
+
+# ---- in-place shape changes -------------------------------------------------------------
+def _take_shape_(self, result):
+    """Make ``result`` (an op of ``self``) self's new shape and contents, as torch's in-place
+    shape ops (squeeze_, t_, resize_ ...) do. Views share one storage layout here, so this is
+    refused for views and for tensors with live views."""
+    self._check_inplace()
+    if self._base is not None:
+        raise RuntimeError("torchlike does not support in-place shape changes of a view; use the out-of-place op")
+    if self._views:
+        self._views.pop(id(result), None)
+        if any(ref() is not None for ref in self._views.values()):
+            raise RuntimeError("torchlike does not support in-place shape changes of a tensor that has live views; "
+                               "use the out-of-place op")
+    result._base, result._strides, result._offset = None, None, 0
+    self._data = result._data
+    if _state.enabled and result._requires_grad:
+        self._node, self._out, self._requires_grad = result._node, result._out, True
+    self._version += 1
+    return self
+
+
+def _shape_inplace(fn, name):
+    def method(self, *args, **kwargs):
+        return _take_shape_(self, fn(self, *args, **kwargs))
+    method.__name__ = name
+    method.__doc__ = f"In-place version of :meth:`{fn.__name__}` (changes this tensor's shape)."
+    return tensor_method(name)(method)
+
+
+for _fn, _name in ((squeeze, "squeeze_"), (unsqueeze, "unsqueeze_"), (t, "t_"), (transpose, "transpose_"),
+                   (transpose, "swapaxes_"), (transpose, "swapdims_")):
+    _shape_inplace(_fn, _name)
+
+_resize = Kernel(lambda shape, a: jnp.pad(a.reshape(-1), (0, max(0, _prod(shape) - a.size)))[:_prod(shape)]
+                 .reshape(shape), "ResizeBackward0")
+
+
+@tensor_method()
+def resize_(self, *sizes, memory_format=None):
+    """Tensor.resize_: keeps the leading elements in order; new elements are zero (torch leaves
+    them uninitialised)."""
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    sizes = _shape_arg(sizes)
+    return _take_shape_(self, apply(_resize, (self,), (sizes,)))
+
+
+@tensor_method()
+def resize_as_(self, other, memory_format=None):
+    return resize_(self, tuple(other.shape))
+
+
+@tensor_method()
+def split_with_sizes(self, split_sizes, dim=0):
+    return split(self, list(split_sizes), dim)
+
+
+tensor_method("unsafe_split")(split)
+tensor_method("unsafe_chunk")(chunk)
+tensor_method("unsafe_split_with_sizes")(split_with_sizes)
+for _fn in (diagonal_scatter, select_scatter, slice_scatter):
+    tensor_method()(_fn)

@@ -7,7 +7,7 @@ import jax
 import jax.numpy as jnp
 
 from ..._dispatch import Kernel, apply
-from ..._tensor import _wrap_dim
+from ..._tensor import _wrap_dim, tensor_method
 from ...ops.random import sample
 
 __all__ = ["elu", "elu_", "selu", "selu_", "celu", "celu_", "hardshrink", "hardsigmoid", "hardtanh", "hardtanh_",
@@ -301,3 +301,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if dropout_p > 0:
         return sample(_sdpa_k, None, args, (kind, bool(is_causal), True))
     return apply(_sdpa_k, args, (kind, bool(is_causal), False))
+
+
+for _fn in (softmax, log_softmax, hardshrink, prelu):  # torch exposes these as Tensor methods too
+    tensor_method()(_fn)
