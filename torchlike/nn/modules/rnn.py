@@ -1,0 +1,3 @@
+"""rnn modules of torch.nn."""
+
+__all__ = []

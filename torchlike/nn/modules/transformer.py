@@ -1,0 +1,3 @@
+"""transformer modules of torch.nn."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""torch.nn.utils.rnn: padding and packing sequences."""
+
+__all__ = []
