@@ -1,0 +1,3 @@
+"""The experiments' networks, written the PyTorch way on torchlike."""
+from .gan import Discriminator, Generator  # noqa: F401
+from .lenet import LeNet  # noqa: F401
