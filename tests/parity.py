@@ -6,7 +6,7 @@ Python values. ``check`` compares forward values, dtypes and shapes, and, for fl
 the gradients of a fixed random projection of the outputs. Tolerances are per dtype.
 """
 import dataclasses
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 import torch

@@ -2,7 +2,6 @@
 gradients, graph structure, warnings and errors must agree."""
 import warnings
 
-import numpy as np
 import pytest
 import torch
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from parity import Case, check, expect_error, positive, rand
+from parity import Case, check, expect_error, rand
 
 A = rand(3, 4)                                   # distinct values: no ties for index outputs
 B = rand(3, 4, seed=1)

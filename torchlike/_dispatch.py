@@ -117,7 +117,7 @@ def apply(k, args, statics=()):
 def _torch_error(k, arrays, error):
     """Turn a JAX shape/type error raised while tracing a kernel into torch's RuntimeError."""
     shapes = [a.shape for a in arrays if hasattr(a, "shape")]
-    for i, (a, b) in enumerate(zip(shapes, shapes[1:])):
+    for a, b in zip(shapes, shapes[1:]):
         for d in range(1, min(len(a), len(b)) + 1):
             if a[-d] != b[-d] and 1 not in (a[-d], b[-d]):
                 return RuntimeError(f"The size of tensor a ({a[-d]}) must match the size of tensor b ({b[-d]}) at "

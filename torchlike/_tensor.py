@@ -244,7 +244,7 @@ class Tensor:
     def item(self):
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
-        return _to_python(np.asarray(self._data).reshape(()).item())
+        return np.asarray(self._data).reshape(()).item()
 
     def tolist(self):
         a = np.asarray(self._data)
@@ -263,7 +263,7 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self._data.reshape(()))
 
     def __int__(self):
@@ -525,10 +525,6 @@ def _wrap_dim(dim, ndim):
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
-
-
-def _to_python(value):
-    return value
 
 
 _TYPE_NAMES = {d: {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",

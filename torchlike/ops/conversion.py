@@ -47,7 +47,7 @@ def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False, mem
         elif isinstance(a, (str, _device.device, int)) and not isinstance(a, bool):
             device = a
         elif isinstance(a, bool):
-            non_blocking = a
+            continue  # non_blocking: transfers are asynchronous in JAX anyway
         else:
             raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
     return _convert(self, dtype, device, copy)

@@ -14,7 +14,6 @@ import numpy as np
 
 from .. import _dtype
 from .._dispatch import Kernel, apply, device_index
-from .._size import Size
 from .._tensor import _TYPE_NAMES, Tensor, _strided_scatter, contiguous_strides, strided_gather, tensor_method
 from ..autograd.grad_mode import state as _state
 from ._util import inplace_variant, wrap_dim, write_out

@@ -108,7 +108,7 @@ def relu(input, inplace=False):
 def gelu(input, approximate="none"):
     """torch.nn.functional.gelu; ``approximate`` is 'none' (erf) or 'tanh'."""
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return apply(_K["gelu"], (input,), (approximate == "tanh",))
 
 
