@@ -1,0 +1,3 @@
+"""torch.optim.lr_scheduler."""
+
+__all__ = []
