@@ -17,7 +17,7 @@ __all__ = ["l1_loss", "mse_loss", "huber_loss", "smooth_l1_loss", "soft_margin_l
            "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss", "gaussian_nll_loss",
            "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss", "multilabel_soft_margin_loss",
            "multilabel_margin_loss", "multi_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
-           "nll_loss", "cross_entropy"]
+           "nll_loss", "cross_entropy", "ctc_loss"]
 
 
 def _reduction(size_average, reduce, reduction):
@@ -482,3 +482,71 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         return apply(_ce_k["prob"], args, ("prob", reduction, weight is not None, int(ignore_index)))[0]
     _check_class_target(input, target, weight)
     return _nll_call("index", input, target, weight, ignore_index, reduction, label_smoothing)
+
+
+# ---- connectionist temporal classification ---------------------------------------------------
+def _logaddexp3(a, b, c):
+    """log(e^a + e^b + e^c) with a zero (not NaN) gradient where all three are -inf."""
+    m = jnp.maximum(jnp.maximum(a, b), c)
+    m = jax.lax.stop_gradient(jnp.where(jnp.isfinite(m), m, 0))
+    s = jnp.exp(a - m) + jnp.exp(b - m) + jnp.exp(c - m)
+    return jnp.where(s > 0, jnp.log(jnp.where(s > 0, s, 1)) + m, -jnp.inf)
+
+
+def _ctc(blank, reduction, zero_infinity, s_max, lp, targets, in_len, tgt_len):
+    """lp (T, N, C); targets (N, S) padded, or 1-D concatenated with max length ``s_max``."""
+    T, N, _ = lp.shape
+    if targets.ndim == 1:
+        starts = jnp.cumsum(tgt_len) - tgt_len
+        targets = targets[jnp.clip(starts[:, None] + jnp.arange(s_max), 0, max(targets.shape[0] - 1, 0))]
+    L = 2 * targets.shape[1] + 1
+    ext = jnp.full((N, L), blank, targets.dtype).at[:, 1::2].set(targets)   # blank, l1, blank, l2, ...
+    skip = jnp.zeros((N, L), bool).at[:, 2:].set((ext[:, 2:] != blank) & (ext[:, 2:] != ext[:, :-2]))
+    lp_ext = jnp.take_along_axis(lp, jnp.broadcast_to(ext[None], (T, N, L)), 2)
+    s = jnp.arange(L)
+    alpha0 = jnp.where((s == 0) | ((s == 1) & (tgt_len[:, None] > 0)), lp_ext[0], -jnp.inf)
+    ninf = jnp.full((N, 1), -jnp.inf, lp.dtype)
+
+    def step(alpha, t):
+        prev1 = jnp.concatenate([ninf, alpha[:, :-1]], 1)
+        prev2 = jnp.where(skip, jnp.concatenate([ninf, ninf, alpha[:, :-2]], 1), -jnp.inf)
+        new = _logaddexp3(alpha, prev1, prev2) + lp_ext[t]
+        return jnp.where((t < in_len)[:, None], new, alpha), None
+
+    alpha, _ = jax.lax.scan(step, alpha0, jnp.arange(1, T))
+    end = 2 * tgt_len
+    last = jnp.take_along_axis(alpha, end[:, None], 1)[:, 0]
+    before = jnp.where(tgt_len > 0, jnp.take_along_axis(alpha, jnp.maximum(end - 1, 0)[:, None], 1)[:, 0], -jnp.inf)
+    loss = -_logaddexp3(last, before, jnp.full_like(last, -jnp.inf))
+    # torch's gradient is p - posterior: the log-softmax gradient is folded in (zero-valued term)
+    p = jnp.exp(lp)
+    valid = (jnp.arange(T)[:, None] < in_len)[..., None]
+    loss = loss + jnp.where(valid, p - jax.lax.stop_gradient(p), 0).sum((0, 2))
+    if zero_infinity:
+        loss = jnp.where(jnp.isinf(jax.lax.stop_gradient(loss)), 0, loss)
+    if reduction == "mean":
+        return (loss / jnp.maximum(tgt_len, 1).astype(loss.dtype)).mean()
+    return _reduce(loss, reduction)
+
+
+_ctc_k = Kernel(_ctc, "CtcLossBackward0")
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """torch.nn.functional.ctc_loss: the forward algorithm in log space, one kernel (a
+    ``lax.scan`` over time). log_probs (T, N, C) or (T, C); targets padded (N, S) or
+    concatenated. As in torch, the gradient w.r.t. ``log_probs`` is ``exp(log_probs) -
+    posterior`` (log_softmax's gradient folded in) and zero past each input length."""
+    from ...ops.creation import tensor
+    reduction = _reduction(None, None, reduction)
+    if log_probs.ndim not in (2, 3):
+        raise RuntimeError(f"ctc_loss: expected log_probs to be 2-D or 3-D, but got {log_probs.ndim}-D")
+    batched = log_probs.ndim == 3
+    lengths = [t if hasattr(t, "_data") else tensor(t if batched else [t], dtype=targets.dtype)
+               for t in (input_lengths, target_lengths)]
+    in_len, tgt_len = (t.reshape(-1) for t in lengths)
+    if not batched:
+        log_probs, targets = log_probs.unsqueeze(1), targets.reshape(1, -1)
+    s_max = int(tgt_len.max()) if targets.ndim == 1 and targets.numel() else 0
+    loss = apply(_ctc_k, (log_probs, targets, in_len, tgt_len), (int(blank), reduction, bool(zero_infinity), s_max))
+    return loss[0] if not batched and reduction == "none" else loss
