@@ -1,21 +1,25 @@
 """Vision functions of torch.nn.functional: pixel_shuffle/unshuffle, channel_shuffle and
-interpolate (upsample).
+interpolate (upsample), affine_grid and grid_sample.
 
 interpolate is one kernel: every resampling mode is separable, so each spatial dim is
 resampled by a constant (out, in) weight matrix built from torch's source-index rules
 (nearest, nearest-exact, linear with/without align_corners, bicubic with A=-0.75 and
 clamped taps, area = adaptive average). Deviation: ``antialias=True`` is not supported.
 """
+import functools
+import itertools
 import math
+import warnings
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from ..._dispatch import Kernel, apply
+from ..._size import Size
 
 __all__ = ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle", "interpolate",
-           "upsample", "upsample_nearest", "upsample_bilinear"]
+           "upsample", "upsample_nearest", "upsample_bilinear", "affine_grid", "grid_sample"]
 
 
 def _shuffle(r, x):
@@ -207,3 +211,131 @@ def upsample_nearest(input, size=None, scale_factor=None):
 
 def upsample_bilinear(input, size=None, scale_factor=None):
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# ---- affine_grid and grid_sample -------------------------------------------------------------
+def _align_corners_default(align_corners):
+    if align_corners is None:
+        warnings.warn("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
+                      "Please specify align_corners=True if the old behavior is desired. See the documentation of "
+                      "grid_sample for details.", stacklevel=3)
+        return False
+    return bool(align_corners)
+
+
+def _linspace(n, align_corners, dtype):
+    if n <= 1:
+        return jnp.zeros((n,), dtype)
+    r = jnp.linspace(-1, 1, n, dtype=dtype)
+    return r if align_corners else r * ((n - 1) / n)
+
+
+def _affine_grid(spatial, align_corners, theta):
+    """Base grid (*spatial, n + 1) of (x, y[, z], 1) times theta^T -> (N, *spatial, n)."""
+    axes = [_linspace(s, align_corners, theta.dtype) for s in reversed(spatial)]       # x, y[, z]
+    mesh = jnp.meshgrid(*axes[::-1], indexing="ij")[::-1]
+    base = jnp.stack([*mesh, jnp.ones(spatial, theta.dtype)], -1)
+    return jnp.einsum("...k,njk->n...j", base, theta, precision=jax.lax.Precision.HIGHEST)
+
+
+_affine_grid_k = Kernel(_affine_grid, "AffineGridGeneratorBackward0")
+
+
+def affine_grid(theta, size, align_corners=None):
+    """torch.nn.functional.affine_grid: sampling grids (N, H, W, 2) or (N, D, H, W, 3) from
+    batches of affine matrices (N, 2, 3) or (N, 3, 4)."""
+    align_corners = _align_corners_default(align_corners)
+    if not theta.is_floating_point():
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    size = tuple(size)
+    if len(size) not in (4, 5):
+        raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+                                  f"respectively. Got size {list(size)}.")
+    n = len(size) - 2
+    if theta.ndim != 3 or tuple(theta.shape[1:]) != (n, n + 1):
+        raise ValueError(f"Expected a batch of {n}D affine matrices of shape Nx{n}x{n + 1} for size "
+                         f"{Size(size)}. Got {theta.shape}.")
+    if align_corners and min(size[2:]) == 1:
+        warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
+                      "align_corners=True. This is not an intended use case of affine_grid. See the documentation "
+                      "of affine_grid for details.", stacklevel=2)
+    elif min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {Size(size)}")
+    return apply(_affine_grid_k, (theta,), (size[2:], align_corners))
+
+
+def _reflect(x, low2, high2):
+    """Reflect ``x`` into [low2 / 2, high2 / 2] (bounds given doubled, as torch does)."""
+    if low2 == high2:
+        return jnp.zeros_like(x)
+    lo, span = low2 / 2, (high2 - low2) / 2
+    x = jnp.abs(x - lo)
+    extra, flips = jnp.fmod(x, span), jnp.floor(x / span)
+    return jnp.where(flips % 2 == 0, extra + lo, span - extra + lo)
+
+
+def _pad_coord(padding, align_corners, x, size):
+    if padding == "reflection":
+        x = _reflect(x, 0, 2 * (size - 1)) if align_corners else _reflect(x, -1, 2 * size - 1)
+    return jnp.clip(x, 0, size - 1) if padding != "zeros" else x
+
+
+def _grid_sample(mode, padding, align_corners, x, grid):
+    N, C, *sizes = x.shape
+    out = grid.shape[1:-1]
+    n = len(sizes)
+    flat = x.reshape(N, C, -1)
+    strides = [math.prod(sizes[d + 1:]) for d in range(n)]
+
+    def gather(idx):  # idx: per spatial dim, int arrays (N, *out); zero outside the input
+        valid = functools.reduce(jnp.logical_and, [(i >= 0) & (i < s) for i, s in zip(idx, sizes)])
+        lin = sum(jnp.clip(i, 0, s - 1) * st for i, s, st in zip(idx, sizes, strides)).reshape(N, -1)
+        vals = jax.vmap(lambda a, i: a[:, i])(flat, lin).reshape(N, C, *out)
+        return jnp.where(valid[:, None], vals, 0)
+
+    # grid's last dim lists (x, y[, z]): the innermost spatial dim first
+    src = [grid[..., n - 1 - d] for d in range(n)]
+    src = [((c + 1) / 2) * (s - 1) if align_corners else ((c + 1) * s - 1) / 2 for c, s in zip(src, sizes)]
+    if mode == "bicubic":
+        base = [jnp.floor(c) for c in src]
+        weights = [_cubic_weights(c - b) for c, b in zip(src, base)]
+        taps = range(4)
+        index = lambda d, k: _pad_coord(padding, align_corners, base[d] - 1 + k, sizes[d])  # noqa: E731
+    else:
+        src = [_pad_coord(padding, align_corners, c, s) for c, s in zip(src, sizes)]
+        if mode == "nearest":
+            return gather([jnp.round(c).astype(jnp.int64) for c in src])
+        base = [jnp.floor(c) for c in src]
+        weights = [(1 - (c - b), c - b) for c, b in zip(src, base)]
+        taps = range(2)
+        index = lambda d, k: base[d] + k  # noqa: E731
+    result = 0
+    for ks in itertools.product(taps, repeat=n):
+        w = math.prod(weights[d][k] for d, k in enumerate(ks))
+        result = result + gather([jnp.floor(index(d, k)).astype(jnp.int64) for d, k in enumerate(ks)]) * w[:, None]
+    return result.astype(x.dtype)
+
+
+_grid_sample_k = Kernel(_grid_sample, "GridSampler2DBackward0")
+_grid_sample_3d_k = Kernel(_grid_sample, "GridSampler3DBackward0")
+
+
+def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corners=None):
+    """torch.nn.functional.grid_sample on (N, C, H, W) or (N, C, D, H, W) input; modes
+    bilinear/nearest/bicubic (4-D only), padding zeros/border/reflection. Nearest rounds half
+    to even, bicubic uses torch's A=-0.75 kernel with per-tap padding."""
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but "
+                         f"got: '{mode}'")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+                         f"'reflection', but got: '{padding_mode}'")
+    align_corners = _align_corners_default(align_corners)
+    if input.ndim not in (4, 5) or grid.ndim != input.ndim or grid.shape[-1] != input.ndim - 2 \
+            or grid.shape[0] != input.shape[0]:
+        raise RuntimeError(f"grid_sampler(): expected grid of shape (N, *out, {input.ndim - 2}) matching 4D or 5D "
+                           f"input, but got input of shape {list(input.shape)} and grid of shape {list(grid.shape)}")
+    if mode == "bicubic" and input.ndim != 4:
+        raise RuntimeError("grid_sampler(): bicubic interpolation only supports 4D input")
+    k = _grid_sample_k if input.ndim == 4 else _grid_sample_3d_k
+    return apply(k, (input, grid), (mode, padding_mode, align_corners))
