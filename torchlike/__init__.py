@@ -20,6 +20,7 @@ from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inferenc
                        set_grad_enabled)
 from .ops import *  # noqa: E402,F401,F403
 from . import accelerator, cuda, nn, optim, random  # noqa: E402
+from . import func  # noqa: E402
 from .nn.functional import log_softmax, softmax  # noqa: E402  (torch.softmax, torch.log_softmax)
 from .random import *  # noqa: E402,F401,F403
 from ._legacy import TYPES as _TYPES  # noqa: E402
