@@ -16,7 +16,6 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._dispatch import Kernel, apply
-from ..._size import Size
 
 __all__ = ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle", "interpolate",
            "upsample", "upsample_nearest", "upsample_bilinear", "affine_grid", "grid_sample"]
@@ -247,21 +246,20 @@ def affine_grid(theta, size, align_corners=None):
     align_corners = _align_corners_default(align_corners)
     if not theta.is_floating_point():
         raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
-    size = tuple(size)
     if len(size) not in (4, 5):
         raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
-                                  f"respectively. Got size {list(size)}.")
+                                  f"respectively. Got size {size}.")
     n = len(size) - 2
     if theta.ndim != 3 or tuple(theta.shape[1:]) != (n, n + 1):
         raise ValueError(f"Expected a batch of {n}D affine matrices of shape Nx{n}x{n + 1} for size "
-                         f"{Size(size)}. Got {theta.shape}.")
+                         f"{size}. Got {theta.shape}.")
     if align_corners and min(size[2:]) == 1:
         warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
                       "align_corners=True. This is not an intended use case of affine_grid. See the documentation "
                       "of affine_grid for details.", stacklevel=2)
     elif min(size) <= 0:
-        raise ValueError(f"Expected non-zero, positive output size. Got {Size(size)}")
-    return apply(_affine_grid_k, (theta,), (size[2:], align_corners))
+        raise ValueError(f"Expected non-zero, positive output size. Got {size}")
+    return apply(_affine_grid_k, (theta,), (tuple(size[2:]), align_corners))
 
 
 def _reflect(x, low2, high2):
