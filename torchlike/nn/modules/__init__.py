@@ -18,3 +18,4 @@ from .dropout import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
 from .transformer import *  # noqa: F401,F403
+from .flax import *  # noqa: F401,F403
