@@ -4,17 +4,18 @@ import collections
 import inspect
 
 from .. import functional as F
+from .. import init
 from ...ops.creation import full
 from ...ops.indexing import cat
 from ..parameter import Parameter
 from .container import ModuleList, Sequential
-from .linear import Linear
+from .linear import Linear, empty_parameter
 from .module import Module
 
 __all__ = ["ELU", "Hardshrink", "Hardsigmoid", "Hardtanh", "Hardswish", "LeakyReLU", "LogSigmoid", "PReLU", "ReLU",
            "ReLU6", "RReLU", "SELU", "CELU", "GELU", "Sigmoid", "SiLU", "Mish", "Softplus", "Softshrink", "Softsign",
            "Tanh", "Tanhshrink", "Threshold", "GLU", "Softmin", "Softmax", "Softmax2d", "LogSoftmax",
-           "AdaptiveLogSoftmaxWithLoss"]
+           "AdaptiveLogSoftmaxWithLoss", "MultiheadAttention"]
 
 _INPLACE = ("inplace", False)
 
@@ -200,3 +201,74 @@ class AdaptiveLogSoftmaxWithLoss(Module):
     def predict(self, input):
         """The most likely class of each row (argmax of ``log_prob``)."""
         return self.log_prob(input).argmax(1)
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """The Linear torch uses as MultiheadAttention.out_proj (named apart for quantization)."""
+
+
+class MultiheadAttention(Module):
+    """torch.nn.MultiheadAttention: parameters ``in_proj_weight`` (or ``q/k/v_proj_weight``
+    when kdim/vdim differ from embed_dim), ``in_proj_bias``, ``bias_k``/``bias_v``, ``out_proj``;
+    forward runs F.multi_head_attention_forward (one kernel)."""
+
+    def __init__(self, embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False, add_zero_attn=False,
+                 kdim=None, vdim=None, batch_first=False, device=None, dtype=None):
+        if embed_dim <= 0 or num_heads <= 0:
+            raise ValueError(f"embed_dim and num_heads must be greater than 0, got embed_dim={embed_dim} and "
+                             f"num_heads={num_heads} instead")
+        super().__init__()
+        self.embed_dim, self.num_heads, self.dropout, self.batch_first = embed_dim, num_heads, dropout, batch_first
+        self.kdim = kdim if kdim is not None else embed_dim
+        self.vdim = vdim if vdim is not None else embed_dim
+        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
+        self.head_dim = embed_dim // num_heads
+        if self.head_dim * num_heads != embed_dim:
+            raise AssertionError("embed_dim must be divisible by num_heads")
+        if self._qkv_same_embed_dim:
+            self.in_proj_weight = empty_parameter((3 * embed_dim, embed_dim), device, dtype)
+            for name in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
+                self.register_parameter(name, None)
+        else:
+            self.q_proj_weight = empty_parameter((embed_dim, embed_dim), device, dtype)
+            self.k_proj_weight = empty_parameter((embed_dim, self.kdim), device, dtype)
+            self.v_proj_weight = empty_parameter((embed_dim, self.vdim), device, dtype)
+            self.register_parameter("in_proj_weight", None)
+        if bias:
+            self.in_proj_bias = empty_parameter((3 * embed_dim,), device, dtype)
+        else:
+            self.register_parameter("in_proj_bias", None)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias, device=device, dtype=dtype)
+        if add_bias_kv:
+            self.bias_k = empty_parameter((1, 1, embed_dim), device, dtype)
+            self.bias_v = empty_parameter((1, 1, embed_dim), device, dtype)
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
+        self._reset_parameters()
+
+    def _reset_parameters(self):
+        for w in ((self.in_proj_weight,) if self._qkv_same_embed_dim else
+                  (self.q_proj_weight, self.k_proj_weight, self.v_proj_weight)):
+            init.xavier_uniform_(w)
+        if self.in_proj_bias is not None:
+            init.constant_(self.in_proj_bias, 0.0)
+            init.constant_(self.out_proj.bias, 0.0)
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k)
+            init.xavier_normal_(self.bias_v)
+
+    def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
+                average_attn_weights=True, is_causal=False):
+        """Returns (output, attention weights averaged over heads, or per head, or None)."""
+        transpose = self.batch_first and query.dim() == 3
+        if transpose:
+            query, key, value = (x.transpose(0, 1) for x in (query, key, value))
+        output, weights = F.multi_head_attention_forward(
+            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight, self.in_proj_bias,
+            self.bias_k, self.bias_v, self.add_zero_attn, self.dropout, self.out_proj.weight, self.out_proj.bias,
+            training=self.training, key_padding_mask=key_padding_mask, need_weights=need_weights,
+            attn_mask=attn_mask, use_separate_proj_weight=not self._qkv_same_embed_dim,
+            q_proj_weight=self.q_proj_weight, k_proj_weight=self.k_proj_weight, v_proj_weight=self.v_proj_weight,
+            average_attn_weights=average_attn_weights, is_causal=is_causal)
+        return (output.transpose(0, 1) if transpose else output), weights
