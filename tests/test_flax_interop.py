@@ -4,6 +4,7 @@ import flax.linen as linen
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 from flax import nnx
 
 import torchlike
@@ -145,3 +146,21 @@ def test_nnx_training_state_dict_and_functional_call():
     mse(model(X)).backward()
     for name, p in model.named_parameters():
         close(grads[name], p.grad.numpy())
+
+
+def test_linen_rngs_keyword_and_constructor_errors():
+    class Drop(linen.Module):
+        @linen.compact
+        def __call__(self, x, train):
+            return linen.Dropout(0.5, deterministic=not train)(linen.Dense(3)(x))
+
+    model = nn.FlaxModule(Drop(), X, train=False)
+    a, b, c = (model(X, train=True, rngs={"dropout": jax.random.key(k)}).detach().numpy() for k in (1, 1, 2))
+    close(a, b)
+    assert not np.allclose(a, c)
+    variables = {"params": {"Dense_0": {n: p.detach().numpy() for n, p in model.Dense_0.named_parameters()}}}
+    close(model(X, train=False).detach().numpy(), Drop().apply(variables, X, train=False))
+    with pytest.raises(TypeError):
+        nn.FlaxModule(nnx.Linear(3, 2, rngs=nnx.Rngs(0)), X)
+    with pytest.raises(TypeError):
+        nn.FlaxModule(nn.Linear(3, 2))

@@ -96,13 +96,15 @@ class FlaxModule(Module):
         outs = apply(_flax_call, (*state, *(a for a, d in zip(leaves, dynamic) if d)), statics)
         out_tree = self._program.out_trees[statics[1:]]
         n = out_tree.num_leaves
-        with grad_mode.no_grad():
-            for i, new in zip(self._program.mutable if len(outs) > n else (), outs[n:]):
-                owner, table, name = self._slots[i]
-                if isinstance(getattr(owner, table)[name], Tensor):
-                    getattr(owner, table)[name].copy_(new)
-                else:
-                    getattr(owner, table)[name] = new._data
+        if len(outs) > n:  # the call updated the mutable variables: store them in place
+            with grad_mode.no_grad():
+                for i, new in zip(self._program.mutable, outs[n:]):
+                    owner, table, name = self._slots[i]
+                    current = getattr(owner, table)[name]
+                    if isinstance(current, Tensor):
+                        current.copy_(new)
+                    else:
+                        getattr(owner, table)[name] = new._data
         return jax.tree_util.tree_unflatten(out_tree, outs[:n])
 
     def extra_repr(self):
