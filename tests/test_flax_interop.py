@@ -128,11 +128,12 @@ def test_nnx_forward_state_and_grads_match_flax():
 
 def test_nnx_training_state_dict_and_functional_call():
     model = nn.FlaxModule(NNXNet(nnx.Rngs(0)))
-    losses = []
+    optimizer, losses = torchlike.optim.SGD(model.parameters(), 0.1), []
     for _ in range(5):
+        optimizer.zero_grad()
         loss = mse(model(X))
         loss.backward()
-        sgd(model, 0.1)
+        optimizer.step()
         losses.append(loss.item())
     assert losses[-1] < losses[0]
     model.eval()
@@ -143,6 +144,7 @@ def test_nnx_training_state_dict_and_functional_call():
     close(other(X).detach().numpy(), model(X).detach().numpy())
     params, buffers = torchlike.func.state_arrays(model)
     grads = jax.jit(jax.grad(lambda p: mse(torchlike.func.functional_call(model, (p, buffers), (X,)))._data))(params)
+    optimizer.zero_grad()
     mse(model(X)).backward()
     for name, p in model.named_parameters():
         close(grads[name], p.grad.numpy())
