@@ -207,6 +207,8 @@ class Optimizer:
 
 
 def _typename(x):
+    if isinstance(x, Tensor):
+        return x.type()
     t = type(x)
     return t.__name__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
 
