@@ -1,5 +1,6 @@
 """torch.optim.lr_scheduler parity with torch 2.13: every scheduler is run side by side with
 torch's and ``get_last_lr()`` (and momentum / beta1 where cycled) must agree on every step."""
+import inspect
 import math
 import pickle
 import warnings
@@ -326,6 +327,14 @@ def test_get_lr_outside_step_warning():
     assert l_warn == t_warn and len(t_warn) == 1 and "get_last_lr()" in t_warn[0][1]
 
 
+@pytest.mark.parametrize("name", torch.optim.lr_scheduler.__all__)
+def test_signature(name):
+    def params(cls):
+        return [(p.name, p.kind, p.default) for p in inspect.signature(cls).parameters.values()]
+
+    assert params(getattr(torchlike.optim.lr_scheduler, name)) == params(getattr(torch.optim.lr_scheduler, name))
+
+
 def test_initial_lr_and_api():
     S, opt = torchlike.optim.lr_scheduler, make_optimizer(torchlike, "sgd", (0.1, 0.025))
     sched = S.StepLR(opt, 3)
@@ -379,6 +388,11 @@ def _composed(name, make):
     lambda lib: lib.optim.lr_scheduler.StepLR(),
     lambda lib: lib.optim.lr_scheduler.ReduceLROnPlateau([]),
     lambda lib: lib.optim.lr_scheduler.CyclicLR("opt", 0.1, 0.2),
+    lambda lib: lib.optim.lr_scheduler.LambdaLR(),
+    lambda lib: lib.optim.lr_scheduler.MultiplicativeLR(make_optimizer(lib)),
+    _sched("StepLR", 3, verbose=True),  # verbose was removed in torch 2.13
+    _sched("LambdaLR", lambda e: 1.0, verbose=True),
+    _sched("ReduceLROnPlateau", verbose=True),
     _sched("ExponentialLR"),
     _sched("OneCycleLR", 0.1),
     _sched("OneCycleLR", 0.1, epochs=3),

@@ -15,10 +15,7 @@ from functools import wraps
 from weakref import ref
 
 from .._tensor import Tensor
-try:
-    from .optimizer import Optimizer
-except ImportError:  # TEMP until torchlike.optim.optimizer lands
-    Optimizer = object
+from .optimizer import Optimizer
 
 __all__ = [
     "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
@@ -210,26 +207,19 @@ class _LRScheduler(LRScheduler):
 # multiplicative schedules
 # ---------------------------------------------------------------------------------------------
 
+def _lr_lambdas(optimizer, lr_lambda):
+    """One lr_lambda per param group."""
+    n = len(optimizer.param_groups)
+    if not isinstance(lr_lambda, (list, tuple)):
+        return [lr_lambda] * n
+    if len(lr_lambda) != n:
+        raise ValueError(f"Expected {n} lr_lambdas, but got {len(lr_lambda)}")
+    return list(lr_lambda)
+
+
 class _LambdaScheduler(LRScheduler):
-    """Shared by LambdaLR and MultiplicativeLR: one ``lr_lambda`` per param group; the
-    state_dict stores callable objects' ``__dict__`` and None for plain functions."""
-
-    _require_callable = False
-
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
-        self.optimizer = optimizer
-        n = len(optimizer.param_groups)
-        if isinstance(lr_lambda, (list, tuple)):
-            if len(lr_lambda) != n:
-                raise ValueError(f"Expected {n} lr_lambdas, but got {len(lr_lambda)}")
-            self.lr_lambdas = list(lr_lambda)
-        else:
-            self.lr_lambdas = [lr_lambda] * n
-        if self._require_callable:
-            for fn in self.lr_lambdas:
-                if not callable(fn):
-                    raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
-        super().__init__(optimizer, last_epoch)
+    """Shared by LambdaLR and MultiplicativeLR: the state_dict stores the ``__dict__`` of
+    callable-object lr_lambdas and None for plain functions."""
 
     def state_dict(self):
         state = super().state_dict()
@@ -248,6 +238,10 @@ class _LambdaScheduler(LRScheduler):
 class LambdaLR(_LambdaScheduler):
     """lr = initial_lr * lr_lambda(epoch)."""
 
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        self.lr_lambdas = _lr_lambdas(optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
+
     def get_lr(self):
         self._warn_outside_step()
         return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs, strict=True)]
@@ -256,7 +250,12 @@ class LambdaLR(_LambdaScheduler):
 class MultiplicativeLR(_LambdaScheduler):
     """lr *= lr_lambda(epoch) on every step after the first."""
 
-    _require_callable = True
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        self.lr_lambdas = _lr_lambdas(optimizer, lr_lambda)
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
+        super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
         self._warn_outside_step()
