@@ -118,11 +118,12 @@ def test_param_groups_and_lr_change():
 
 def test_lr_change_does_not_recompile():
     got, opt = fit(torchlike, lambda m: torchlike.optim.Adam(m.parameters(), lr=0.01), steps=2)
-    fn = optimizer_module._compiled(opt._make_tx, tuple(opt._names.items()), opt._statics(opt.param_groups[0]))
-    before = fn._cache_size()
+    fns = [optimizer_module._compiled(opt._make_tx, tuple(opt._names.items()), opt._statics(opt.param_groups[0]),
+                                      donate) for donate in (False, True)]
+    before = [fn._cache_size() for fn in fns]
     fit(torchlike, lambda m: opt, steps=3, m=got,
         on_step=lambda i, o: o.param_groups[0].__setitem__("lr", 0.001 * (i + 1)))
-    assert fn._cache_size() == before
+    assert [fn._cache_size() for fn in fns] == before
 
 
 def test_grad_none_is_skipped():
@@ -269,3 +270,21 @@ def test_zero_grad():
 def test_errors(make):
     t_err, l_err = expect_error(lambda lib: make(lib, lib.nn.Parameter(lib.ones(3))))
     assert str(l_err) == str(t_err)
+
+
+def test_shared_arrays_are_not_donated():
+    """Parameters update in place (buffer donation) only when no other tensor holds their array:
+    a tensor sharing a Parameter's array, or a retained graph, keeps working."""
+    w = torchlike.ones(3)
+    p = torchlike.nn.Parameter(w)
+    opt = torchlike.optim.SGD([p], lr=0.5, momentum=0.9)
+    (p * 2).sum().backward()
+    opt.step()
+    assert w.tolist() == [1.0, 1.0, 1.0] and p.tolist() == [0.0, 0.0, 0.0]
+    m = torchlike.nn.Linear(2, 1)
+    opt = torchlike.optim.Adam(m.parameters(), lr=0.1)
+    loss = m(torchlike.ones(1, 2)).sum()
+    loss.backward(retain_graph=True)
+    opt.step()
+    loss.backward()  # the retained graph's saved arrays are still alive
+    assert m.weight.grad.shape == (1, 2)

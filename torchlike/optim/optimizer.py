@@ -10,6 +10,7 @@ applied to each parameter with its own state (torch's per-parameter rule: e.g. e
 parameter has its own step count), and the new arrays are written back in place.
 """
 import functools
+import sys
 import warnings
 from collections import OrderedDict, defaultdict
 from copy import deepcopy
@@ -279,9 +280,17 @@ def _from_names(template, arrays, names):
     return jax.tree_util.tree_unflatten(treedef, [arrays[k].astype(t.dtype) for k, t in zip(keys, leaves)])
 
 
+def _exclusive(tensors):
+    """Whether each tensor's array is held by that tensor alone, so its buffer can be donated
+    to XLA and updated in place. An array shared with another tensor (``nn.Parameter(t)``
+    shares ``t``'s) or saved by a retained autograd graph is not donated."""
+    return all(sys.getrefcount(t._data) <= 2 for t in tensors)  # the tensor, getrefcount's argument
+
+
 @functools.lru_cache(maxsize=None)
-def _compiled(make_tx, names, statics):
-    """The jitted group update for one optimizer kind and its static options."""
+def _compiled(make_tx, names, statics, donate):
+    """The jitted group update for one optimizer kind and its static options; with ``donate``,
+    the parameter and state buffers are reused for the results (an in-place update)."""
     names = dict(names)
 
     def update(hyper, params, grads, states):
@@ -296,7 +305,7 @@ def _compiled(make_tx, names, statics):
             new_params.append(optax.apply_updates(p, u))
             new_states.append(_state_names(st, names))
         return new_params, new_states
-    return jax.jit(update)
+    return jax.jit(update, donate_argnums=(1, 3) if donate else ())
 
 
 class _OptaxOptimizer(Optimizer):
@@ -338,7 +347,9 @@ class _OptaxOptimizer(Optimizer):
                 continue
             self._init_group(group, params)
             states = [self.state.get(p) or None for p in params]
-            fn = _compiled(self._make_tx, tuple(self._names.items()), self._statics(group))
+            donate = _exclusive(params) and _exclusive(
+                v for s in states if s for v in s.values() if isinstance(v, Tensor))
+            fn = _compiled(self._make_tx, tuple(self._names.items()), self._statics(group), donate)
             new_params, new_states = fn(self._options(group), [p._data for p in params],
                                         [p.grad._data for p in params],
                                         [s and {k: _array(v) for k, v in s.items()} for s in states])
