@@ -6,10 +6,12 @@ from ...ops.creation import ones, tensor, zeros
 from .. import functional as F
 from ..functional.normalization import _batch_norm
 from ..parameter import Parameter
+from .linear import LazyMixin
 from .module import Module
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "InstanceNorm1d", "InstanceNorm2d",
-           "InstanceNorm3d", "LayerNorm", "GroupNorm", "LocalResponseNorm", "RMSNorm"]
+           "InstanceNorm3d", "LayerNorm", "GroupNorm", "LocalResponseNorm", "RMSNorm", "LazyBatchNorm1d",
+           "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"]
 
 
 def _affine_params(module, shape, weight, bias, device, dtype):
@@ -143,6 +145,36 @@ class InstanceNorm2d(_InstanceNorm):
 
 class InstanceNorm3d(_InstanceNorm):
     _dims = (4, 5)
+
+
+class _LazyNorm(LazyMixin):
+    """num_features inferred from the first input (dim 1; dim 0 for unbatched InstanceNorm):
+    the affine parameters and the running statistics are materialised then."""
+
+    def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None):
+        super().__init__(0, eps, momentum, affine, track_running_stats, device, dtype)
+
+    def _infer(self, input):
+        unbatched = self._instance and input.ndim == self._dims[0]
+        self.num_features = input.shape[0 if unbatched else 1]
+        if self.track_running_stats:
+            self.running_mean = zeros(self.num_features, dtype=self.running_mean.dtype)
+            self.running_var = ones(self.num_features, dtype=self.running_var.dtype)
+
+    def _shapes(self):
+        return {"weight": (self.num_features,), "bias": (self.num_features,)}
+
+
+def _lazy(base):
+    cls = type("Lazy" + base.__name__, (_LazyNorm, base), {"cls_to_become": base,
+                                                            "__doc__": f"torch.nn.Lazy{base.__name__}."})
+    cls.__module__ = __name__
+    return cls
+
+
+LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d = map(_lazy, (BatchNorm1d, BatchNorm2d, BatchNorm3d))
+LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d = map(_lazy, (InstanceNorm1d, InstanceNorm2d,
+                                                                         InstanceNorm3d))
 
 
 def _shape(normalized_shape):
