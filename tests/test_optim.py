@@ -57,7 +57,7 @@ def loss_fn(lib, m, sign=1):
     return sign * ((m(lib.tensor(X)) - lib.tensor(Y)) ** 2).mean()
 
 
-def fit(lib, make_opt, steps=30, m=None, on_step=None):
+def fit(lib, make_opt, steps=50, m=None, on_step=None):
     m = m or model(lib)
     opt = make_opt(m)
     sign = -1 if opt.defaults.get("maximize") else 1
