@@ -300,3 +300,12 @@ def test_parameter_semantics():
     for clone in (copy.deepcopy(p), pickle.loads(pickle.dumps(p))):
         assert isinstance(clone, torchlike.nn.Parameter) and clone.requires_grad
         assert clone.tolist() == [1.0, 1.0]
+
+
+def test_load_state_dict_assign(models):
+    t, l = models
+    sd = {k: torchlike.tensor(v.numpy() * 2) for k, v in t.state_dict().items()}
+    l.load_state_dict(sd, assign=True)
+    t.load_state_dict({k: v * 2 for k, v in t.state_dict().items()}, assign=True)
+    assert isinstance(l.w, torchlike.nn.Parameter) and l.w.requires_grad == t.w.requires_grad
+    assert l.running is sd["running"] and l.w.tolist() == t.w.tolist()

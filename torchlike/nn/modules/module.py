@@ -406,6 +406,12 @@ class Module:
                 error_msgs.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "
                                   f"checkpoint, the shape in current model is {param.shape}.")
                 continue
+            if local_metadata.get("assign_to_params_buffers"):
+                if name in self._parameters:
+                    self._parameters[name] = Parameter(value, requires_grad=param.requires_grad)
+                else:
+                    self._buffers[name] = value
+                continue
             with grad_mode.no_grad():
                 param.copy_(value)
         if strict:
@@ -416,15 +422,17 @@ class Module:
                         unexpected_keys.append(key)
 
     def load_state_dict(self, state_dict, strict=True, assign=False):
-        """Copy ``state_dict`` into parameters and buffers; returns (missing_keys, unexpected_keys)
-        and raises torch's RuntimeError listing every problem when ``strict``."""
+        """Copy ``state_dict`` into parameters and buffers (``assign=True``: take the given tensors
+        themselves); returns (missing_keys, unexpected_keys) and raises torch's RuntimeError
+        listing every problem when ``strict``."""
         if not isinstance(state_dict, collections.abc.Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
         metadata = getattr(state_dict, "_metadata", None)
 
         def load(module, prefix=""):
-            local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
+            local_metadata = dict({} if metadata is None else metadata.get(prefix[:-1], {}))
+            local_metadata["assign_to_params_buffers"] = assign
             module._load_from_state_dict(state_dict, prefix, local_metadata, True, missing, unexpected, errors)
             for name, child in module._modules.items():
                 if child is not None:
