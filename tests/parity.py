@@ -105,16 +105,21 @@ def check(case):
     """Run ``case`` under both libraries and compare values, dtypes, shapes and gradients."""
     t_inputs, expected = run(case, torch)
     l_inputs, actual = run(case, torchlike)
-    exp_flat, act_flat = _flatten(expected), _flatten(actual)
-    assert len(exp_flat) == len(act_flat), f"{case.name}: {len(act_flat)} outputs, torch gives {len(exp_flat)}"
-    if case.values:
-        for i, (e, a) in enumerate(zip(exp_flat, act_flat)):
-            assert_same(e, a, case.tol, what=f"{case.name} output {i}")
-    if not case.grad:
-        return
     wrt = [(t, l) for t, l in zip(t_inputs, l_inputs) if isinstance(t, torch.Tensor) and t.requires_grad]
+    assert_outputs_and_grads(expected, actual, [t for t, _ in wrt] if case.grad else [],
+                             [l for _, l in wrt] if case.grad else [], case.tol, case.name, case.values)
+
+
+def assert_outputs_and_grads(expected, actual, t_wrt, l_wrt, tol=None, name="", values=True):
+    """Compare torch's and torchlike's (nested) outputs, then the gradients of one fixed random
+    weighting of all differentiable outputs w.r.t. ``t_wrt`` / ``l_wrt``."""
+    exp_flat, act_flat = _flatten(expected), _flatten(actual)
+    assert len(exp_flat) == len(act_flat), f"{name}: {len(act_flat)} outputs, torch gives {len(exp_flat)}"
+    if values:
+        for i, (e, a) in enumerate(zip(exp_flat, act_flat)):
+            assert_same(e, a, tol, what=f"{name} output {i}")
     outs = [(e, a) for e, a in zip(exp_flat, act_flat) if isinstance(e, torch.Tensor) and e.requires_grad]
-    if not wrt or not outs:
+    if not t_wrt or not outs:
         return
     rng = np.random.default_rng(1)
     t_loss, l_loss = 0, 0
@@ -123,14 +128,26 @@ def check(case):
         t_loss = t_loss + (e * torch.tensor(w)).real.sum() if e.is_complex() else t_loss + (e * torch.tensor(w)).sum()
         l_loss = l_loss + (a * torchlike.tensor(w)).real.sum() if a.is_complex() else \
             l_loss + (a * torchlike.tensor(w)).sum()
-    t_grads = torch.autograd.grad(t_loss, [t for t, _ in wrt], allow_unused=True)
-    l_grads = torchlike.autograd.grad(l_loss, [l for _, l in wrt], allow_unused=True)
+    t_grads = torch.autograd.grad(t_loss, list(t_wrt), allow_unused=True)
+    l_grads = torchlike.autograd.grad(l_loss, list(l_wrt), allow_unused=True)
     for i, (e, a) in enumerate(zip(t_grads, l_grads)):
         if e is None:
-            assert a is None or not np.any(_numpy(a)), f"{case.name}: grad {i} should be None/zero"
+            assert a is None or not np.any(_numpy(a)), f"{name}: grad {i} should be None/zero"
             continue
-        assert a is not None, f"{case.name}: grad {i} missing"
-        assert_same(e, a, case.tol, what=f"{case.name} grad {i}")
+        assert a is not None, f"{name}: grad {i} missing"
+        assert_same(e, a, tol, what=f"{name} grad {i}")
+
+
+def module_pair(make):
+    """``make(nn)`` under torch and torchlike, torch's state copied into torchlike's, after
+    checking that both print and lay out their state_dict identically."""
+    t_mod, l_mod = make(torch.nn), make(torchlike.nn)
+    assert repr(l_mod) == repr(t_mod)
+    t_sd = t_mod.state_dict()
+    assert [(k, tuple(v.shape)) for k, v in l_mod.state_dict().items()] == \
+        [(k, tuple(v.shape)) for k, v in t_sd.items()]
+    l_mod.load_state_dict({k: torchlike.tensor(v.numpy()) for k, v in t_sd.items()})
+    return t_mod, l_mod
 
 
 def expect_error(fn, lib_exc=None):

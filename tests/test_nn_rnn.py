@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import torchlike
-from parity import assert_same, expect_error, rand
+from parity import assert_outputs_and_grads, assert_same, expect_error, module_pair, rand
 
 X = rand(4, 2, 5)          # (T, B, I)
 LENGTHS = [4, 2]
@@ -21,27 +21,12 @@ def _flat(out):
 
 
 def build(make):
-    t_mod, l_mod = make(torch.nn), make(torchlike.nn)
-    assert repr(l_mod) == repr(t_mod)
-    t_sd = t_mod.state_dict()
-    assert [(k, tuple(v.shape)) for k, v in l_mod.state_dict().items()] == \
-        [(k, tuple(v.shape)) for k, v in t_sd.items()]
-    l_mod.load_state_dict({k: torchlike.tensor(v.numpy()) for k, v in t_sd.items()})
-    return t_mod, l_mod
+    return module_pair(make)
 
 
 def compare(t_out, l_out, t_w, l_w):
     """Compare every output, then the gradients of a weighted sum of all outputs w.r.t. ``*_w``."""
-    t_out, l_out = _flat(t_out), _flat(l_out)
-    assert len(t_out) == len(l_out)
-    for i, (e, a) in enumerate(zip(t_out, l_out)):
-        assert_same(e, a, TOL, what=f"output {i}")
-    rng = np.random.default_rng(3)
-    ws = [rng.uniform(0.5, 1.5, tuple(e.shape)).astype(np.float32) for e in t_out]
-    t_loss = sum((e * torch.tensor(w)).sum() for e, w in zip(t_out, ws))
-    l_loss = sum((a * torchlike.tensor(w)).sum() for a, w in zip(l_out, ws))
-    for i, (e, a) in enumerate(zip(torch.autograd.grad(t_loss, t_w), torchlike.autograd.grad(l_loss, l_w))):
-        assert_same(e, a, TOL, what=f"grad {i}")
+    assert_outputs_and_grads(t_out, l_out, t_w, l_w, TOL)
 
 
 def compare_module(t_mod, l_mod, t_args, l_args, t_wrt, l_wrt):

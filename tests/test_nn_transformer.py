@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import torchlike
-from parity import assert_same, expect_error, rand
+from parity import assert_outputs_and_grads, assert_same, expect_error, module_pair, rand
 
 TOL = (5e-5, 5e-5)
 Q, K = rand(3, 2, 8), rand(4, 2, 8, seed=1)       # (L, N, E), (S, N, E)
@@ -27,33 +27,15 @@ def _to(lib, value, grad):
 
 
 def check(make, args, kwargs=None, grad_args=True, tol=TOL):
-    """Build the module under both libraries, copy torch's state, compare repr, state_dict keys
-    and shapes, every output, and gradients of all outputs w.r.t. float inputs and parameters."""
-    t_mod, l_mod = make(torch.nn), make(torchlike.nn)
-    assert repr(l_mod) == repr(t_mod)
-    t_sd = t_mod.state_dict()
-    assert [(k, tuple(v.shape)) for k, v in l_mod.state_dict().items()] == \
-        [(k, tuple(v.shape)) for k, v in t_sd.items()]
-    l_mod.load_state_dict({k: torchlike.tensor(v.numpy()) for k, v in t_sd.items()})
+    """Build the module under both libraries (repr and state_dict layout compared, torch's state
+    copied), then compare every output and the gradients w.r.t. float inputs and parameters."""
+    t_mod, l_mod = module_pair(make)
     kwargs = kwargs or {}
     t_args, l_args = [_to(torch, a, grad_args) for a in args], [_to(torchlike, a, grad_args) for a in args]
     t_kw, l_kw = ({k: _to(lib, v, False) for k, v in kwargs.items()} for lib in (torch, torchlike))
-    t_out, l_out = _flat(t_mod(*t_args, **t_kw)), _flat(l_mod(*l_args, **l_kw))
-    assert len(t_out) == len(l_out)
-    for i, (e, a) in enumerate(zip(t_out, l_out)):
-        assert_same(e, a, tol, what=f"output {i}")
-    rng = np.random.default_rng(3)
-    ws = [rng.uniform(0.5, 1.5, tuple(e.shape)).astype(np.float32) for e in t_out]
-    t_loss = sum((e * torch.tensor(w)).sum() for e, w in zip(t_out, ws))
-    l_loss = sum((a * torchlike.tensor(w)).sum() for a, w in zip(l_out, ws))
     t_w = [a for a in t_args if isinstance(a, torch.Tensor) and a.requires_grad] + list(t_mod.parameters())
     l_w = [a for a in l_args if isinstance(a, torchlike.Tensor) and a.requires_grad] + list(l_mod.parameters())
-    for i, (e, a) in enumerate(zip(torch.autograd.grad(t_loss, t_w, allow_unused=True),
-                                   torchlike.autograd.grad(l_loss, l_w, allow_unused=True))):
-        if e is None:
-            assert a is None or not np.any(a.numpy())
-        else:
-            assert_same(e, a, tol, what=f"grad {i}")
+    assert_outputs_and_grads(_flat(t_mod(*t_args, **t_kw)), _flat(l_mod(*l_args, **l_kw)), t_w, l_w, tol)
     return t_mod, l_mod
 
 
@@ -83,7 +65,7 @@ def test_multihead_attention(name, make, args, kwargs):
 def test_mha_dropout_training():
     m = torchlike.nn.MultiheadAttention(8, 2, dropout=0.5)
     q = torchlike.tensor(Q)
-    (a, wa), (b, wb) = m(q, q, q), m(q, q, q)
+    (a, wa), (_, wb) = m(q, q, q), m(q, q, q)
     assert a.shape == (3, 2, 8) and wa.shape == (2, 3, 3) and not torchlike.equal(wa, wb)
 
 
