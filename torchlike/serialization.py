@@ -1,0 +1,3 @@
+"""torch.save / torch.load in PyTorch's zip checkpoint format (placeholder)."""
+
+__all__ = []
