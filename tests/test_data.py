@@ -140,6 +140,20 @@ def test_samplers():
     pair(lambda lib, d: list(d.DataLoader(lib.arange(10), batch_sampler=d.BatchSampler(range(10), 4, False))))
 
 
+@pytest.mark.parametrize("make", [
+    lambda d: d.RandomSampler(range(3), replacement=1), lambda d: d.RandomSampler(range(3), num_samples=0),
+    lambda d: d.WeightedRandomSampler([1.0], 0), lambda d: d.WeightedRandomSampler([1.0], 2, replacement=1),
+    lambda d: d.WeightedRandomSampler([[1.0]], 2), lambda d: d.BatchSampler(range(3), 0, False),
+    lambda d: d.BatchSampler(range(3), True, False), lambda d: d.BatchSampler(range(3), 2, 0),
+])
+def test_sampler_arg_errors(make):
+    with pytest.raises((ValueError, TypeError)) as a:
+        make(tdata)
+    with pytest.raises((ValueError, TypeError)) as b:
+        make(ldata)
+    assert (type(a.value), str(a.value)) == (type(b.value), str(b.value))
+
+
 def shuffled(seed=None, generator_seed=None):
     if seed is not None:
         torchlike.manual_seed(seed)

@@ -24,9 +24,9 @@ def _check_positive(value, name):
         raise ValueError(f"{name} should be a positive integer value, but got {name}={value}")
 
 
-def _check_bool(value, name):
+def _check_bool(value, name, error=ValueError):
     if not isinstance(value, bool):
-        raise TypeError(f"{name} should be a boolean value, but got {name}={value}")
+        raise error(f"{name} should be a boolean value, but got {name}={value}")
 
 
 def _fresh_generator(generator):
@@ -55,7 +55,7 @@ class RandomSampler(Sampler):
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
         self.data_source, self.replacement, self._num_samples, self.generator = (
             data_source, replacement, num_samples, generator)
-        _check_bool(replacement, "replacement")
+        _check_bool(replacement, "replacement", TypeError)
         _check_positive(self.num_samples, "num_samples")
 
     @property
