@@ -257,7 +257,8 @@ class _Loader:
             t.requires_grad_(True)
         return t
 
-    def rebuild_parameter(self, data, requires_grad, backward_hooks=None, *state):
+    def rebuild_parameter(self, data, requires_grad, backward_hooks=None, state=None):
+        """torch's _rebuild_parameter(_with_state); extra Python attributes in ``state`` are dropped."""
         from .nn.parameter import Parameter
         p = Parameter(data, requires_grad)
         for rec in (r for recs in self.tensors.values() for r in recs):
@@ -307,7 +308,8 @@ def _unpickler(file, loader, weights_only, pickle_load_args):
                 module, name = _compat_pickle.NAME_MAPPING[module, name]
             module = _compat_pickle.IMPORT_MAPPING.get(module, module)
             special = {("torch._utils", "_rebuild_tensor_v2"): loader.rebuild_tensor,
-                       ("torch._utils", "_rebuild_parameter"): loader.rebuild_parameter}
+                       ("torch._utils", "_rebuild_parameter"): loader.rebuild_parameter,
+                       ("torch._utils", "_rebuild_parameter_with_state"): loader.rebuild_parameter}
             if (module, name) in special:
                 return special[module, name]
             if module == "torch" and name in _STORAGE_DTYPE:
@@ -341,12 +343,13 @@ def load(f, map_location=None, pickle_module=pickle, *, weights_only=True, mmap=
     containers, OrderedDict, torch dtypes/devices/Sizes and :func:`add_safe_globals`
     entries; any other global raises ``pickle.UnpicklingError``. ``weights_only=False``
     loads any pickle, resolving ``torch.*`` names to their ``torchlike.*`` equivalents.
-    ``map_location`` (a device, string, dict or ``callable(storage, location)``
-    returning a location) picks where storages go; ``mmap`` is accepted and ignored.
+    ``map_location`` (a device, string, ``{saved_location: location}`` dict, or a
+    callable; unlike torch's, the callable gets ``(None, location)`` and returns a location
+    or None) picks where storages go; ``mmap`` is accepted and ignored.
     """
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as fh:
-            return load(fh, map_location, pickle_module, weights_only=weights_only, **pickle_load_args)
+            return load(fh, map_location, pickle_module, weights_only=weights_only, mmap=mmap, **pickle_load_args)
     start = f.tell() if f.seekable() else 0
     magic = f.read(4)
     f.seek(start)
