@@ -225,7 +225,10 @@ class _Loader:
         _, stype, key, location, numel = pid
         if key not in self.storages:
             dt = stype.dtype.jax
-            raw = self.zf.read(f"{self.prefix}data/{key}")
+            try:
+                raw = self.zf.read(f"{self.prefix}data/{key}")
+            except KeyError as e:
+                raise RuntimeError(f"checkpoint is missing its storage record data/{key}") from e
             if len(raw) < numel * dt.itemsize:
                 raise RuntimeError(f"storage data/{key} of the checkpoint is truncated: expected {numel} "
                                    f"elements of {stype.dtype}, found {len(raw)} bytes")
