@@ -22,6 +22,8 @@ from .ops import *  # noqa: E402,F401,F403
 from . import accelerator, cuda, nn, optim, random, serialization, utils  # noqa: E402
 from .serialization import *  # noqa: E402,F401,F403
 from . import func  # noqa: E402
+from . import jit  # noqa: E402
+from ._compile import compile  # noqa: E402
 from .nn.functional import log_softmax, softmax  # noqa: E402  (torch.softmax, torch.log_softmax)
 from .random import *  # noqa: E402,F401,F403
 from ._legacy import TYPES as _TYPES  # noqa: E402

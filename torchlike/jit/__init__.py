@@ -1,0 +1,1 @@
+"""torch.jit: XLA compilation in TorchScript's role."""
