@@ -10,7 +10,8 @@ repr as torchvision. Sources, in order:
    their IDX structure only). A file that fails its MD5 raises RuntimeError naming the file and
    both MD5s (with ``download=True`` it is downloaded again instead).
 2. A prepared TensorFlow Datasets copy when ``tensorflow_datasets`` is installed, read with
-   ``tfds.data_source`` (no TensorFlow needed to read; preparing it needs TensorFlow). Deviation:
+   ``tfds.data_source`` from TFDS's data_dir ($TFDS_DATA_DIR or ~/tensorflow_datasets; no TensorFlow
+   needed to read, preparing it needs TensorFlow). Deviation:
    TFDS stores the examples in its own shuffled order, so indices differ from the IDX order.
 3. ``download=True``: torchvision's mirrors, one after the other, resumable and MD5-verified
    (see ``utils.download_url``); the ``.gz`` files are read directly, not extracted.
