@@ -408,3 +408,19 @@ def test_fetch_batch_with_real_transforms(mnist_test):
     assert fast[0].dtype is slow[0].dtype is torchlike.float32 and tuple(fast[0].shape) == (3, 1, 28, 28)
     np.testing.assert_allclose(fast[0].numpy(), slow[0].numpy(), rtol=0, atol=1e-6)
     assert fast[1].tolist() == slow[1].tolist()
+
+
+def test_extract_archive(tmp_path):
+    import zipfile
+    from torchlike.vision.datasets.utils import extract_archive
+    payload = (RAW / "t10k-labels-idx1-ubyte.gz").read_bytes()
+    shutil.copy(RAW / "t10k-labels-idx1-ubyte.gz", tmp_path)
+    assert extract_archive(str(tmp_path / "t10k-labels-idx1-ubyte.gz")) == str(tmp_path)
+    assert (tmp_path / "t10k-labels-idx1-ubyte").read_bytes() == gzip.decompress(payload)
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as z:
+        z.writestr("d/x.txt", "hello")
+    extract_archive(str(tmp_path / "a.zip"), str(tmp_path / "out"), remove_finished=True)
+    assert (tmp_path / "out" / "d" / "x.txt").read_text() == "hello" and not (tmp_path / "a.zip").exists()
+    (tmp_path / "plain.txt").write_text("x")
+    with pytest.raises(RuntimeError, match="Couldn't detect the archive type"):
+        extract_archive(str(tmp_path / "plain.txt"))
