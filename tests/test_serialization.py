@@ -425,3 +425,48 @@ def test_bad_files_raise_clear_errors(tmp_path):
         tl.load(io.BytesIO(legacy[:-8]))
     with pytest.raises(pickle.UnpicklingError):
         tl.load(io.BytesIO(legacy[:80]))
+
+
+# ---- safetensors ------------------------------------------------------------------------------
+ST_DTYPES = [n for n in DTYPES if n != "complex128"]  # safetensors has no complex128
+
+
+def test_safetensors_both_ways(tmp_path):
+    import safetensors.torch as st
+    from torchlike import safetensors as tst
+    tensors = {n: sample(n) for n in ST_DTYPES} | {"empty": tl.zeros(0, 4), "scalar": tl.tensor(3.0)}
+    tst.save_file(tensors, tmp_path / "tl.safetensors", metadata={"format": "pt"})
+    ref = st.load_file(tmp_path / "tl.safetensors")
+    assert sorted(ref) == sorted(tensors)
+    for k in tensors:
+        assert_same(tensors[k], ref[k])
+    assert st.load(tst.save(tensors)).keys() == ref.keys()
+    st.save_file(ref, tmp_path / "torch.safetensors", metadata={"k": "v"})
+    for out in (tst.load_file(tmp_path / "torch.safetensors"), tst.load((tmp_path / "torch.safetensors").read_bytes())):
+        assert sorted(out) == sorted(ref)
+        for k in ref:
+            assert_same(out[k], ref[k])
+    with tst.safe_open(tmp_path / "torch.safetensors", "pt") as f:
+        assert f.metadata() == {"k": "v"} and f.keys() == sorted(ref)
+        assert_same(f.get_tensor("bfloat16"), ref["bfloat16"])
+
+
+def test_safetensors_refuses_what_safetensors_torch_refuses(tmp_path):
+    import safetensors.torch as st
+    from torchlike import safetensors as tst
+    base, torch_base = tl.arange(6.), torch.arange(6.)
+    for lib, save, shared in ((tl, tst.save, {"a": base, "b": base[2:]}),
+                              (torch, st.save, {"a": torch_base, "b": torch_base[2:]})):
+        with pytest.raises(RuntimeError, match="share memory"):
+            save(shared)
+        save({"a": shared["a"][:2], "b": shared["a"][3:]})  # disjoint views are fine
+    with pytest.raises(ValueError, match="non contiguous"):
+        tst.save({"t": base.reshape(2, 3).t()})
+    with pytest.raises(ValueError, match="non contiguous"):
+        st.save({"t": torch_base.reshape(2, 3).t()})
+    with pytest.raises(ValueError, match="Expected a dict"):
+        tst.save([base])
+    data = tst.save({"a": base})
+    for bad in (data[:4], data[:-4], b"\xff" * 8 + data[8:], data[:8] + b"[" + data[9:]):
+        with pytest.raises(ValueError, match="deserializ|TensorInvalidInfo"):
+            tst.load(bad)
