@@ -325,8 +325,11 @@ class _OptaxOptimizer(Optimizer):
     def _statics(self, group):
         return tuple((k, bool(group[k])) for k in self._static)
 
+    _traced_options = None  # {id(group): {key: array}} while torchlike.compile traces a step
+
     def _options(self, group):
-        return {k: _float(group[k]) for k in self._hyper}
+        traced = self._traced_options.get(id(group), {}) if self._traced_options else {}
+        return {k: traced[k] if k in traced else _float(group[k]) for k in self._hyper}
 
     @property
     def tx(self):
