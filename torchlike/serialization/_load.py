@@ -272,7 +272,8 @@ def _read_record(zf, name):
 def _load_zip(f, path, rebuilder, unpickle, mmap):
     try:
         zf = zipfile.ZipFile(f)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, struct.error) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, struct.error,
+            NotImplementedError) as e:
         raise RuntimeError(f"PytorchStreamReader failed reading zip archive: {e} (truncated or corrupt file?)") \
             from None
     with zf:
