@@ -25,7 +25,7 @@ def _convert(self, dtype=None, device=None, copy=False):
     out = self
     if dtype is not None and dtype is not self.dtype:
         out = apply(_cast, (out,), (dtype.jax,))
-    if device is not None:
+    if device is not None and not isinstance(out._data, jax.core.Tracer):  # traced: the compiled program places it
         jdev = _device.to_jax(device)
         if jdev not in out._data.devices():
             moved = apply(_clone, (out,))

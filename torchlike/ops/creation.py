@@ -74,7 +74,7 @@ def factory_dtype(dtype, out, default):
 
 def finish(t, device=None, requires_grad=False, out=None):
     """Place a freshly made tensor on ``device``, set requires_grad, honour ``out=``."""
-    if device is not None:
+    if device is not None and not isinstance(t._data, jax.core.Tracer):  # traced: the compiled program places it
         jdev = _device.to_jax(device)
         if jdev not in t._data.devices():
             t._data = jax.device_put(t._data, jdev)
