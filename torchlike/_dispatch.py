@@ -91,6 +91,11 @@ def _cotangent(out, ct):
     return jax.numpy.conj(ct) if jax.numpy.iscomplexobj(ct) else ct
 
 
+# torchlike.jit's op recorder: None, except while torchlike.jit renders a program's ``.code``,
+# when it is called as ``observer(kernel, statics, args, out)`` for every ``apply``.
+observer = None
+
+
 def apply(k, args, statics=()):
     """Run kernel ``k`` on ``args`` (Tensors or Python numbers) with ``statics``;
     return Tensor(s), recording an autograd node when needed."""
@@ -103,6 +108,8 @@ def apply(k, args, statics=()):
         out = f(*arrays)
     except (TypeError, ValueError) as e:
         raise _torch_error(k, arrays, e) from None
+    if observer is not None:
+        observer(k, statics, args, out)
     if _state.enabled:
         for a in args:
             if isinstance(a, Tensor) and a._requires_grad:
@@ -143,7 +150,8 @@ def device_index(i):
     try:
         return _INDEX_SCALARS[i]
     except KeyError:
-        scalar = jax.numpy.asarray(i, dtype=jax.numpy.int64)
+        with jax.ensure_compile_time_eval():  # concrete even when first asked for inside a trace
+            scalar = jax.numpy.asarray(i, dtype=jax.numpy.int64)
         if -65536 <= i < 65536:
             _INDEX_SCALARS[i] = scalar
         return scalar
