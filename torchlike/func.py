@@ -59,9 +59,11 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
         return module(*args, **kwargs)
     finally:
         for name, table, key, original, given, given_data in reversed(swapped):
-            current = table.pop(key, None)
+            current = table.get(key)
             if original is not _MISSING:
-                table[key] = original
+                table[key] = original  # in place: the module's name order is kept
+            else:
+                table.pop(key, None)
             for d in dicts:
                 if name in d:
                     _write_back(d, name, given, given_data, current)
