@@ -1,11 +1,19 @@
 """torch.utils.data datasets: Dataset, IterableDataset, TensorDataset, ConcatDataset,
-ChainDataset, StackDataset, Subset and random_split (same rules and errors as torch)."""
+ChainDataset, StackDataset, Subset and random_split (same rules and errors as torch).
+
+TensorDataset, Subset and ConcatDataset also implement the DataLoader's batch fast path,
+``_fetch_batch(indices)`` (see ``dataloader``): the collated batch for an int64 index array,
+or ``NotImplemented``."""
 import bisect
 import itertools
 import math
+import operator
 import warnings
 
+import numpy as np
+
 from ... import random as _random
+from ...ops.creation import from_numpy
 from ...ops.random import randperm
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset", "ChainDataset",
@@ -44,6 +52,11 @@ class TensorDataset(Dataset):
 
     def __len__(self):
         return self.tensors[0].size(0)
+
+    def _fetch_batch(self, indices):
+        """``default_collate`` of the samples at ``indices``: one gather per tensor."""
+        index = from_numpy(indices)
+        return [t[index] for t in self.tensors]
 
 
 class StackDataset(Dataset):
@@ -91,6 +104,21 @@ class ConcatDataset(Dataset):
         i = bisect.bisect_right(self.cumulative_sizes, idx)
         return self.datasets[i][idx - (self.cumulative_sizes[i - 1] if i else 0)]
 
+    def _fetch_batch(self, indices):
+        """The batch from the one dataset holding every index, through its ``_fetch_batch``;
+        ``NotImplemented`` for a batch spanning datasets (it takes the per-sample path)."""
+        if len(indices) == 0:
+            return NotImplemented
+        indices = np.where(indices < 0, indices + len(self), indices)
+        if indices.min() < 0:
+            raise ValueError("absolute value of index should not exceed dataset length")
+        i = bisect.bisect_right(self.cumulative_sizes, int(indices[0]))
+        start = self.cumulative_sizes[i - 1] if i else 0
+        fetch = getattr(self.datasets[i], "_fetch_batch", None)
+        if fetch is None or indices.min() < start or indices.max() >= self.cumulative_sizes[i]:
+            return NotImplemented
+        return fetch(indices - start)
+
 
 class ChainDataset(IterableDataset):
     """Chains iterable datasets, one after another."""
@@ -129,6 +157,16 @@ class Subset(Dataset):
 
     def __len__(self):
         return len(self.indices)
+
+    def _fetch_batch(self, indices):
+        """The underlying dataset's ``_fetch_batch`` at the mapped indices (``NotImplemented``
+        when it has none)."""
+        fetch = getattr(self.dataset, "_fetch_batch", None)
+        if fetch is None:
+            return NotImplemented
+        if isinstance(self.indices, np.ndarray):
+            return fetch(self.indices[indices].astype(np.int64))
+        return fetch(np.fromiter((operator.index(self.indices[i]) for i in indices.tolist()), np.int64, len(indices)))
 
 
 def random_split(dataset, lengths, generator=None):
