@@ -5,7 +5,7 @@ class Size(tuple):
     """torch.Size. Slicing and concatenation keep the type, as in torch."""
 
     def __new__(cls, sizes=()):
-        return super().__new__(cls, (int(s) for s in sizes))
+        return super().__new__(cls, (s if type(s) is int else _size(s) for s in sizes))
 
     def __getitem__(self, item):
         out = super().__getitem__(item)
@@ -28,3 +28,13 @@ class Size(tuple):
 
     def __reduce__(self):
         return (Size, (tuple(self),))
+
+
+def _size(s):
+    """An int, or a symbolic dimension of ``jax.export`` kept as is (a saved program's batch)."""
+    try:
+        return int(s)
+    except Exception:  # noqa: BLE001 - jax raises its own InconclusiveDimensionOperation
+        if type(s).__name__ == "_DimExpr":
+            return s
+        raise
