@@ -1,16 +1,17 @@
 """Dropout functions of torch.nn.functional.
 
-One kernel serves every variant: it draws a keep-mask (per element, or per (N, C) channel
-for the feature variants) from the global generator's key and returns
+Two kernels serve every variant: one draws a keep-mask (per element, or per (N, C) channel
+for the feature variants) from the global generator's key, the other returns
 ``where(keep, x * a + c1, c0)`` (plain dropout: a = 1/(1-p), c0 = c1 = 0; alpha dropout
-keeps SELU's mean and variance). Masks come from this library's RNG, not torch's.
+keeps SELU's mean and variance). The backward uses the saved mask, so it never draws the
+random bits again. Masks come from this library's RNG, not torch's.
 """
 import warnings
 
 import jax
 import jax.numpy as jnp
 
-from ..._dispatch import Kernel
+from ..._dispatch import Kernel, apply
 from ...ops.random import sample
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"]
@@ -18,15 +19,18 @@ __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "f
 _SELU_NEG = 1.7580993408473766  # -SELU(-inf) = alpha * scale
 
 
-def _dropout(feature, key, x, p, a, c1, c0):
+def _keep_mask(feature, shape, key, p):
     key, sub = jax.random.split(key)
-    shape = x.shape[:2] + (1,) * (x.ndim - 2) if feature else x.shape
-    keep = jax.random.bernoulli(sub, 1 - p, shape)
-    return key, jnp.where(keep, x * a + c1, c0).astype(x.dtype)
+    return key, jax.random.bernoulli(sub, 1 - p, shape[:2] + (1,) * (len(shape) - 2) if feature else shape)
 
 
-_kernels = {"plain": Kernel(_dropout, "NativeDropoutBackward0"), "feature": Kernel(_dropout, "MulBackward0"),
-            "alpha": Kernel(_dropout, "AddBackward0")}
+def _masked(keep, x, a, c1, c0):
+    return jnp.where(keep, x * a + c1, c0).astype(x.dtype)
+
+
+_draw = Kernel(_keep_mask, "BernoulliBackward0")
+_kernels = {"plain": Kernel(_masked, "NativeDropoutBackward0"), "feature": Kernel(_masked, "MulBackward0"),
+            "alpha": Kernel(_masked, "AddBackward0")}
 
 
 def _apply(input, p, training, inplace, feature, alpha):
@@ -42,7 +46,8 @@ def _apply(input, p, training, inplace, feature, alpha):
     else:
         a, c1, c0 = 1 / (1 - p), 0.0, 0.0
     k = _kernels["alpha" if alpha else "feature" if feature else "plain"]
-    out = sample(k, None, (input, p, a, c1, c0), (feature,))
+    keep = sample(_draw, None, (p,), (feature, tuple(input.shape)))
+    out = apply(k, (keep, input, a, c1, c0))
     return input._inplace_(out) if inplace else out
 
 
