@@ -152,8 +152,8 @@ def rnn(tmp_path_factory):
     holding the scripted loop) in both libraries with the same weights."""
     (_, TGate, TCell), (_, LGate, LCell) = tutorial(torch), tutorial(torchlike)
     t_gate, l_gate = torch.jit.script(TGate()), torchlike.jit.script(LGate())
-    TLoop, TWrap = rnn_classes(torch, TCell, t_gate, torch.tensor(X), torch.tensor(H))
-    LLoop, LWrap = quiet(rnn_classes, torchlike, LCell, l_gate, ours(X), ours(H))
+    _, TWrap = rnn_classes(torch, TCell, t_gate, torch.tensor(X), torch.tensor(H))
+    _, LWrap = quiet(rnn_classes, torchlike, LCell, l_gate, ours(X), ours(H))
     t_wrap, l_wrap = quiet(TWrap), quiet(LWrap)
     copy_weights(t_wrap, l_wrap)
     t_traced = quiet(torch.jit.trace, t_wrap, (torch.tensor(XS),))
@@ -176,7 +176,7 @@ def test_rnn_loop_scripted_and_wrapped_traced(rnn):
 
 
 def test_save_load_as_torch(rnn):
-    t_traced, traced, path = rnn[2], rnn[3], rnn[4]
+    traced, path = rnn[3], rnn[4]
     t_loaded, loaded = torch.jit.load(str(path) + ".torch"), torchlike.jit.load(str(path))
     assert str(loaded) == str(t_loaded)
     assert loaded.code == traced.code and loaded.graph == traced.graph

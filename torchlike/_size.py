@@ -34,7 +34,7 @@ def _size(s):
     """An int, or a symbolic dimension of ``jax.export`` kept as is (a saved program's batch)."""
     try:
         return int(s)
-    except Exception:  # noqa: BLE001 - jax raises its own InconclusiveDimensionOperation
+    except Exception:  # jax raises its own InconclusiveDimensionOperation
         if type(s).__name__ == "_DimExpr":
             return s
         raise

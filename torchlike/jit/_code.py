@@ -60,7 +60,9 @@ def render(tape, names, outputs, arg_names, method="forward"):
             names[id(data)] = f"CONSTANTS.c{len(constants)}"
             constants.append(data)
             return names[id(data)]
-        return repr(data) if not isinstance(data, jax.core.Tracer) else "<untraced value>"
+        if isinstance(data, jax.core.Tracer):  # made outside a kernel (a factory like torch.zeros)
+            return f"<{data.dtype}{list(data.shape)} value>"
+        return repr(data)
 
     lines, counter = [], 0
     for i in sorted(live):

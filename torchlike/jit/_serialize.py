@@ -87,7 +87,7 @@ def save(m, f, _extra_files=None):
     n_state = len(pnames) + len(bnames) + 1
     try:
         exported = jax.export.export(jax.jit(fn))(*avals[:n_state], *_symbolic(avals[n_state:]))
-    except Exception as e:  # noqa: BLE001 - any failure of the symbolic trace falls back to fixed shapes
+    except Exception as e:  # any failure of the symbolic trace falls back to fixed shapes
         warnings.warn(f"torchlike.jit.save: the program could not be exported with a symbolic batch dimension "
                       f"({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}); saving it for the input "
                       "shapes it ran with", stacklevel=2)
@@ -98,7 +98,7 @@ def save(m, f, _extra_files=None):
     buffers = dict(owner.named_buffers()) if owner is not None else {}
     try:
         graph, code = m.graph, m.code
-    except Exception:  # noqa: BLE001 - inspection text is optional in the archive
+    except Exception:  # inspection text is optional in the archive
         graph, code = "", ""
     meta = {"format": FORMAT, "jax_version": jax.__version__, "calling_convention_version":
             exported.calling_convention_version, "platforms": list(exported.platforms),
@@ -204,7 +204,7 @@ def load(f, map_location=None, _extra_files=None):
         _check_versions(meta)
         try:
             exported = jax.export.deserialize(bytearray(z.read("program.bin")))
-        except Exception as e:  # noqa: BLE001 - any deserialization failure is an incompatible file
+        except Exception as e:  # any deserialization failure means an incompatible file
             raise RuntimeError(f"torchlike.jit.load: the program (saved with JAX {meta['jax_version']}) cannot be "
                                f"deserialized by JAX {jax.__version__}: {e}") from None
         from .. import load as load_state

@@ -11,8 +11,8 @@ import warnings
 
 import numpy as np
 
-from ..nn.modules.module import Module
 from .._tensor import Tensor
+from ..nn.modules.module import Module
 from . import _module
 from ._program import flatten
 from ._state import TracerWarning
