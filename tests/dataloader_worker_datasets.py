@@ -88,7 +88,7 @@ class WorkerState(ldata.Dataset):
 
 
 class Stalling(ldata.Dataset):
-    """Index 2 kills its worker (SIGKILL) or sleeps two seconds, by ``mode``."""
+    """Index 0 kills its worker (SIGKILL), or index 2 sleeps two seconds, by ``mode``."""
 
     def __init__(self, mode):
         self.mode = mode
@@ -97,7 +97,7 @@ class Stalling(ldata.Dataset):
         return 4
 
     def __getitem__(self, i):
-        if i == 2 and self.mode == "kill":
+        if i == 0 and self.mode == "kill":
             os.kill(os.getpid(), signal.SIGKILL)
         if i == 2 and self.mode == "sleep":
             time.sleep(2)

@@ -70,6 +70,21 @@ def test_get_worker_info_none_in_main():
     assert ldata.get_worker_info() is None
 
 
+@pytest.mark.parametrize("kw", [dict(multiprocessing_context="fork"), dict(num_workers=1, multiprocessing_context="x"),
+                                dict(num_workers=1, multiprocessing_context=3)])
+def test_context_argument_errors(kw):
+    with pytest.raises((ValueError, TypeError)) as a:
+        tdata.DataLoader(range(3), **kw)
+    with pytest.raises(type(a.value)) as b:
+        ldata.DataLoader(range(3), **kw)
+    assert str(a.value) == str(b.value)
+
+
+def test_pin_memory_without_accelerator_warns():
+    with pytest.warns(UserWarning, match="'pin_memory' argument is set as true but no accelerator is found"):
+        assert [b.tolist() for b in ldata.DataLoader(range(4), batch_size=2, pin_memory=True)] == [[0, 1], [2, 3]]
+
+
 def test_worker_init_fn_info_seeds_and_reproducible_shuffle():
     def loader(num_workers, **kw):
         torchlike.manual_seed(11)
@@ -109,11 +124,14 @@ def test_worker_exception_reraised_with_traceback():
     msg = str(ours[1])
     assert msg.startswith("Caught ValueError in DataLoader worker process 1.\nOriginal Traceback")
     assert "in __getitem__" in msg and "ValueError: bad sample 1" in msg
+    workers = list(it._workers)
+    del it, ours  # the tracebacks hold the iterator in a reference cycle: the cyclic GC must still end the workers
+    gc.collect()
+    assert all(w.exitcode == 0 for w in workers)
 
 
 def test_worker_killed_raises():
     it = iter(ldata.DataLoader(Stalling("kill"), num_workers=1, timeout=TIMEOUT))
-    assert [next(it).item(), next(it).item()] == [0, 1]
     pid = it._workers[0].pid
     with pytest.raises(RuntimeError, match=rf"^DataLoader worker \(pid\(s\) {pid}\) exited unexpectedly$"):
         next(it)

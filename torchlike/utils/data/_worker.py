@@ -1,6 +1,6 @@
 """What runs inside a DataLoader worker process (and the fetchers the main process shares).
 
-A worker receives ``(task_idx, index)`` messages on its own index queue, fetches and collates
+A worker receives ``(task_idx, index)`` messages on its own index pipe, fetches and collates
 that batch with the same fetcher the single-process loader uses, and puts ``(task_idx,
 pickled batch)`` on the shared result queue. It pickles the batch itself, so a batch that
 cannot be pickled comes back as an error instead of being lost in the queue's feeder thread.
@@ -11,7 +11,6 @@ host arrays inside pickled Tensors.
 import dataclasses
 import os
 import pickle
-import queue
 import random
 import sys
 import traceback
@@ -128,7 +127,7 @@ def seed_worker(base_seed, worker_id):
     return seed
 
 
-def worker_loop(dataset, fetcher_cls, auto_collation, collate_fn, drop_last, base_seed, init_fn, index_queue,
+def worker_loop(dataset, fetcher_cls, auto_collation, collate_fn, drop_last, base_seed, init_fn, index_pipe,
                 result_queue, done_event, worker_id, num_workers):
     """A worker's main loop: serve ``(task_idx, index)`` messages until ``None`` arrives or the main
     process goes away."""
@@ -145,10 +144,9 @@ def worker_loop(dataset, fetcher_cls, auto_collation, collate_fn, drop_last, bas
             init_error = ExceptionWrapper(f"in DataLoader worker process {worker_id}")
         iteration_end, parent = False, os.getppid()
         while os.getppid() == parent:
-            try:
-                message = index_queue.get(timeout=STATUS_CHECK_INTERVAL)
-            except queue.Empty:
+            if not index_pipe.poll(STATUS_CHECK_INTERVAL):
                 continue
+            message = index_pipe.recv()
             if isinstance(message, ResumeIteration):
                 iteration_end = False
                 fetcher = fetcher_cls(dataset, auto_collation, collate_fn, drop_last)

@@ -1,6 +1,6 @@
 """torch.utils.data.DataLoader: single-process loading, or worker processes as in torch.
 
-Workers (``num_workers > 0``) follow torch's protocol: an index queue per worker, one result
+Workers (``num_workers > 0``) follow torch's protocol: an index pipe per worker, one result
 queue, ``prefetch_factor`` batches in flight per worker, round-robin dispatch, in-order
 delivery unless ``in_order=False``, ``persistent_workers``, ``worker_init_fn(worker_id)``,
 ``get_worker_info()`` for sharding an IterableDataset, per-worker seeds ``base_seed + id``
@@ -17,10 +17,12 @@ is served from the main process even when ``num_workers > 0`` (no workers are st
 its first batch comes back), since a gather is cheaper than starting a worker; results are
 identical to the per-sample path.
 
-Deviations: JAX is multithreaded, so forking a process that has started it can deadlock.
-Workers therefore start from a fork server (``multiprocessing_context=None``) that has
-imported NumPy and JAX but started no JAX backend (and not ``__main__``), or, if another
-fork server is already running, with ``spawn``; torch forks on Linux. As with torch's
+Deviations: JAX is multithreaded, so forking a process that has started it can deadlock
+(measured here: a forked child's first XLA computation hangs). Workers therefore start
+(``multiprocessing_context=None``) from Python's fork server, which this module starts with
+NumPy and JAX imported but no JAX backend started, ``__main__`` not preloaded and JAX on the
+CPU (about a second per worker on two cores, against three to four for ``spawn``), or with
+``spawn`` if some other code started the fork server first; torch forks on Linux. As with torch's
 ``spawn``/``forkserver`` contexts, the dataset, ``collate_fn`` and ``worker_init_fn`` must
 be picklable (no lambdas) and the main script needs an ``if __name__ == "__main__":`` guard.
 An explicit ``'fork'`` context works only for workers that never run JAX. Workers run JAX on
@@ -30,6 +32,7 @@ warning without an accelerator). Shuffled orders and worker seeds are reproducib
 from torch's (different PRNG); NumPy's worker seed comes from a SeedSequence of (id,
 base_seed). torch's warning when an IterableDataset yields more than its ``len`` is not given.
 """
+import atexit
 import contextlib
 import itertools
 import multiprocessing
@@ -55,6 +58,8 @@ __all__ = ["DataLoader", "get_worker_info"]
 
 _FORKSERVER_PRELOAD = ["numpy", "jax", "jax.numpy", "PIL.Image"]
 _forkserver_pid = None  # the fork server this module started (JAX on CPU, no backend yet)
+_exiting = []  # non-empty once the interpreter exits: multiprocessing then ends the (daemonic) workers itself
+atexit.register(_exiting.append, True)
 
 
 class _InfiniteConstantSampler(Sampler):
@@ -310,18 +315,19 @@ class _MultiProcessIter(_BaseIter):
         self._persistent = loader.persistent_workers
         ctx = loader.multiprocessing_context or _default_context()
         self._result_queue, self._done_event = ctx.Queue(), ctx.Event()
-        self._index_queues, self._workers, self._shutdown = [], [], False
+        # Index messages go through one pipe per worker, written synchronously: unlike a Queue's
+        # feeder thread, a pipe still delivers the final None when the iterator is collected in a cycle.
+        self._index_pipes, self._workers, self._shutdown = [], [], False
         try:
             with _cpu_jax_environment():
                 for worker_id in range(self._num_workers):
-                    index_queue = ctx.Queue()
-                    index_queue.cancel_join_thread()
+                    receiver, sender = ctx.Pipe(duplex=False)
                     worker = ctx.Process(target=_worker.worker_loop, daemon=True, args=(
                         self._dataset, self._fetcher_cls, self._auto_collation, self._collate_fn, self._drop_last,
-                        self._base_seed, loader.worker_init_fn, index_queue, self._result_queue, self._done_event,
+                        self._base_seed, loader.worker_init_fn, receiver, self._result_queue, self._done_event,
                         worker_id, self._num_workers))
                     worker.start()
-                    self._index_queues.append(index_queue)
+                    self._index_pipes.append((receiver, sender))
                     self._workers.append(worker)
         except BaseException:
             self._shutdown_workers()
@@ -337,8 +343,8 @@ class _MultiProcessIter(_BaseIter):
         self._workers_num_tasks = [0] * self._num_workers
         self._worker_cycle = itertools.cycle(range(self._num_workers))
         if not first_iter:
-            for index_queue in self._index_queues:
-                index_queue.put(_worker.ResumeIteration())
+            for _, sender in self._index_pipes:
+                sender.send(_worker.ResumeIteration())
             waiting = self._num_workers
             while waiting:  # results still queued from an abandoned epoch are dropped
                 waiting -= isinstance(self._get_data()[0], _worker.ResumeIteration)
@@ -358,7 +364,7 @@ class _MultiProcessIter(_BaseIter):
                 break
         else:
             return
-        self._index_queues[worker_id].put((self._send_idx, index))
+        self._index_pipes[worker_id][1].send((self._send_idx, index))
         self._task_info[self._send_idx] = (worker_id,)
         self._workers_num_tasks[worker_id] += 1
         self._tasks_outstanding += 1
@@ -426,7 +432,7 @@ class _MultiProcessIter(_BaseIter):
         return data
 
     def _mark_worker_as_unavailable(self, worker_id):
-        self._index_queues[worker_id].put(None)
+        self._index_pipes[worker_id][1].send(None)
         self._workers_status[worker_id] = False
 
     def _shutdown_workers(self):
@@ -435,13 +441,14 @@ class _MultiProcessIter(_BaseIter):
         self._shutdown = True
         try:
             self._done_event.set()
-            for worker_id, index_queue in enumerate(self._index_queues):
+            for worker_id, (_, sender) in enumerate(self._index_pipes):
                 if self._persistent or self._workers_status[worker_id]:
-                    index_queue.put(None)
+                    sender.send(None)
             for worker in self._workers:
                 worker.join(timeout=_worker.STATUS_CHECK_INTERVAL)
-            for index_queue in self._index_queues:
-                index_queue.close()
+            for pipe in self._index_pipes:
+                for end in pipe:
+                    end.close()
         finally:
             for worker in self._workers:
                 if worker.is_alive():
@@ -451,5 +458,5 @@ class _MultiProcessIter(_BaseIter):
             self._result_queue.close()
 
     def __del__(self):
-        if hasattr(self, "_shutdown"):
+        if hasattr(self, "_shutdown") and not _exiting:
             self._shutdown_workers()
