@@ -140,6 +140,8 @@ def test_worker_killed_raises():
 def test_timeout_and_clean_shutdown():
     with pytest.raises(AssertionError, match="requires timeout == 0"):
         iter(ldata.DataLoader(range(3), timeout=1))
+    with pytest.raises(AssertionError, match="prefetch_factor must be greater than 0"):
+        iter(ldata.DataLoader(range(3), num_workers=1, prefetch_factor=0))
     it = iter(ldata.DataLoader(Stalling("sleep"), num_workers=1, timeout=1))
     assert [next(it).item(), next(it).item()] == [0, 1]
     with pytest.raises(RuntimeError, match=r"^DataLoader timed out after 1 seconds$"):

@@ -311,6 +311,8 @@ class _MultiProcessIter(_BaseIter):
 
     def __init__(self, loader, base_seed=None, sampler_iter=None):
         super().__init__(loader, base_seed, sampler_iter)
+        if loader.prefetch_factor <= 0:
+            raise AssertionError("prefetch_factor must be greater than 0 for MultiProcessingDataLoaderIter")
         self._prefetch_factor, self._in_order = loader.prefetch_factor, loader.in_order
         self._persistent = loader.persistent_workers
         ctx = loader.multiprocessing_context or _default_context()
