@@ -190,37 +190,38 @@ class Experiment:
             models["adv_trained"] = self.train_classifier("adv_trained", self.mnist_train, args.epochs,
                                                           make_step=adversarial_train_step)
         domains = {"mnist": self.test_sets["mnist_test"][0], "usps": self.test_sets["usps_test_h5"][0]}
-        criterion = nn.CrossEntropyLoss()
         curves, series = {}, {}
         for model_name, net in models.items():
+            net.eval()
+            gradient = attacks.input_gradient(net, nn.CrossEntropyLoss(), compile=not args.eager)
             for domain_name, dataset in domains.items():
-                loader = self.loader(dataset, batch_size=500)
+                loader = self.loader(dataset, batch_size=min(500, args.attack_samples))
                 for attack_name, attack, kwargs in (("fgsm", attacks.fgsm, {}),
                                                     ("pgd", attacks.pgd, {"steps": args.pgd_steps})):
-                    accuracies = [attacks.robust_accuracy(net, criterion, loader, self.device, attack,
+                    accuracies = [attacks.robust_accuracy(net, gradient, loader, self.device, attack,
                                                           eps / MNIST_STD[0], PIXEL_LO, PIXEL_HI,
                                                           limit=args.attack_samples, **kwargs) for eps in eps_list]
                     curves.setdefault(model_name, {}).setdefault(domain_name, {})[attack_name] = accuracies
                     series[f"{model_name} {domain_name} {attack_name}"] = (eps_list, accuracies)
                     print(f"{model_name} LeNet, {domain_name}, {attack_name}: "
                           + " ".join(f"{e:g}:{a:.3f}" for e, a in zip(eps_list, accuracies)))
-                self.save_adversarial_grid(net, criterion, dataset, args.out / f"adversarial_{model_name}_{domain_name}.png")
+                self.save_adversarial_grid(gradient, loader, args.out / f"adversarial_{model_name}_{domain_name}.png")
         _common.plot(args.out / "robustness.png", series, xlabel="eps (pixel units, L-inf)", ylabel="accuracy",
                      title="LeNet under FGSM and PGD")
         return {"eps": eps_list, "samples_per_domain": args.attack_samples, "pgd_steps": args.pgd_steps,
                 "adv_eps": args.adv_eps if args.adv_train else None, **curves}
 
-    def save_adversarial_grid(self, net, criterion, dataset, path):
-        """Rows: clean, FGSM, FGSM perturbation, PGD, PGD perturbation (10 images, eps --grid-eps)."""
-        x, y = next(iter(self.loader(dataset, batch_size=10)))
+    def save_adversarial_grid(self, gradient, loader, path):
+        """Rows: clean, FGSM, FGSM perturbation, PGD, PGD perturbation (the first 10 images of the
+        loader's first batch, attacked whole so the compiled gradient is reused; eps --grid-eps)."""
+        x, y = next(iter(loader))
         x, y = x.to(self.device), y.to(self.device)
         eps = self.args.grid_eps / MNIST_STD[0]
-        net.eval()
         rows = [x]
         for attack, kwargs in ((attacks.fgsm, {}), (attacks.pgd, {"steps": self.args.pgd_steps})):
-            x_adv = attack(net, criterion, x, y, eps, PIXEL_LO, PIXEL_HI, **kwargs)
+            x_adv = attack(gradient, x, y, eps, PIXEL_LO, PIXEL_HI, **kwargs)
             rows += [x_adv, (x_adv - x) / (2 * eps) * (PIXEL_HI - PIXEL_LO) + (PIXEL_LO + PIXEL_HI) / 2]
-        images = torch.cat(rows) * MNIST_STD[0] + MNIST_MEAN[0]  # back to pixels in [0, 1]
+        images = torch.cat([row[:10] for row in rows]) * MNIST_STD[0] + MNIST_MEAN[0]  # back to pixels in [0, 1]
         save_image(make_grid(images, nrow=10, normalize=True, value_range=(0, 1)), path)
 
 
@@ -241,6 +242,7 @@ def adversarial_train_step(net, optimizer, criterion, args):
     """Fast adversarial training (Wong et al. 2020): FGSM examples from a random start, made in eval
     mode, then one step on the mean of the clean and adversarial losses (compiled unless --eager)."""
     eps = args.adv_eps / MNIST_STD[0]
+    gradient = attacks.input_gradient(net, criterion, compile=not args.eager)
 
     def train_step(images, adversarial, labels):
         optimizer.zero_grad()
@@ -253,7 +255,7 @@ def adversarial_train_step(net, optimizer, criterion, args):
 
     def step(images, labels):
         net.eval()
-        adversarial = attacks.fgsm(net, criterion, images, labels, eps, PIXEL_LO, PIXEL_HI, random_start=True)
+        adversarial = attacks.fgsm(gradient, images, labels, eps, PIXEL_LO, PIXEL_HI, random_start=True)
         net.train()
         return train_step(images, adversarial, labels)
     return step
