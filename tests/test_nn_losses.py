@@ -17,6 +17,8 @@ SIGN = np.array([1.0, -1.0, 1.0], np.float32)
 XK = rand(2, 3, 4)                   # K-dim input (N, C, d)
 CLS_K = np.array([[0, 1, 2, 1], [2, 2, 0, -100]])
 W5 = positive(5, seed=3)
+P_SAT = P.copy()
+P_SAT[0, :2] = 0.0, 1.0              # saturated predictions: torch's BCE gradient stays finite
 
 
 def fcase(name, call, *inputs, **kw):
@@ -45,6 +47,7 @@ CASES = [
     fcase("nll", lambda F, x, t, w: F.nll_loss(F.log_softmax(x, 1), t, w.detach(), ignore_index=4), X, CLS, W5),
     fcase("nll_kdim_none", lambda F, x, t: F.nll_loss(x, t, reduction="none"), XK, CLS_K),
     fcase("bce", lambda F, p, y: F.binary_cross_entropy(p, y), P, P[::-1].copy()),
+    fcase("bce_saturated", lambda F, p, y: F.binary_cross_entropy(p, y.detach()), P_SAT, P),
     fcase("bce_weight", lambda F, p, y, w: F.binary_cross_entropy(p, y, w.detach(), reduction="sum"), P, P[::-1].copy(), W5),
     fcase("bce_logits", lambda F, x, y, w: F.binary_cross_entropy_with_logits(x, y, pos_weight=w.detach()), X, P, W5),
     fcase("bce_logits_weight", lambda F, x, y, w: F.binary_cross_entropy_with_logits(x, y, w.detach(), reduction="none"), X,

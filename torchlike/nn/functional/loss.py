@@ -60,8 +60,24 @@ def _smooth_l1(d, beta):
     return jnp.where(a < beta, 0.5 * d * d / jnp.where(beta == 0, 1, beta), a - 0.5 * beta)
 
 
+@jax.custom_vjp
 def _bce(x, y):
     return -(y * jnp.maximum(jnp.log(x), -100) + (1 - y) * jnp.maximum(jnp.log1p(-x), -100))
+
+
+def _bce_fwd(x, y):
+    return _bce(x, y), (x, y)
+
+
+def _bce_bwd(saved, grad):
+    """torch's explicit BCE gradients: finite where the input is exactly 0 or 1 (autodiff through the
+    clamped log would give 0 * inf = nan there)."""
+    x, y = saved
+    return (grad * (x - y) / jnp.maximum((1 - x) * x, 1e-12),
+            grad * (jnp.log1p(-x) - jnp.log(x)))
+
+
+_bce.defvjp(_bce_fwd, _bce_bwd)
 
 
 def _kl_div(log_target, x, y):
