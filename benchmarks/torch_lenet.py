@@ -1,6 +1,6 @@
 """The seed's LeNet recipe in real PyTorch 2.13, for the comparison with ``python -m train.lenet``.
 
-    python -m benchmarks.torch_lenet [--epochs 8] [--compile] [--data-root ../shared/data] [--out DIR]
+    python -m benchmarks.torch_lenet [--epochs 10] [--compile] [--data-root ../shared/data] [--out DIR]
 
 Same model (same state_dict keys, so torchlike's lenet.pt loads here), same transform (PIL image ->
 ToTensor -> Normalize((0.1307,), (0.3081,)), per sample, as torchvision does), batch 50, SGD lr 0.001
@@ -122,7 +122,7 @@ def write_metrics(args, record):
 
 
 def main(argv=None):
-    args = common_parser(__doc__.splitlines()[0], epochs=8, batch_size=50, lr=0.001).parse_args(argv)
+    args = common_parser(__doc__.splitlines()[0], epochs=10, batch_size=50, lr=0.001).parse_args(argv)
     torch.manual_seed(args.seed)
     train_set = subset(MNIST(args.data_root, True, 0.1307, 0.3081), 1000, args.smoke)
     test_set = subset(MNIST(args.data_root, False, 0.1307, 0.3081), 500, args.smoke)

@@ -53,7 +53,10 @@ def select_device(name):
     if name == "auto":
         return torch.accelerator.current_accelerator() or torch.device("cpu")
     device = torch.device("cuda" if name == "gpu" else name)
-    torch.empty(0, device=device)  # a device JAX cannot see raises a RuntimeError naming those it can
+    try:
+        torch.empty(0, device=device)
+    except RuntimeError as error:  # names the devices JAX can see
+        raise SystemExit(f"--device {name}: {error}") from None
     return device
 
 

@@ -1,7 +1,7 @@
 """LeNet on MNIST, the seed's recipe: Normalize((0.1307,), (0.3081,)), batch 50, SGD lr 0.001
 momentum 0.9, CrossEntropyLoss; evaluated on the MNIST test split after every epoch.
 
-    python -m train.lenet [--epochs 8] [--out results/lenet] [--resume] [--eager] [--device auto]
+    python -m train.lenet [--epochs 10] [--out results/lenet] [--resume] [--eager] [--device auto]
 
 Writes to --out: lenet.pt (the final state_dict), checkpoint.pt (model, optimizer, epoch and history,
 rewritten each epoch; --resume continues from it), accuracy.png, loss.png and metrics.json.
@@ -21,7 +21,7 @@ from .metrics import evaluate
 
 
 def build_parser():
-    p = _common.parser("lenet", __doc__.splitlines()[0], epochs=8, smoke_epochs=2, batch_size=50, lr=0.001)
+    p = _common.parser("lenet", __doc__.splitlines()[0], epochs=10, smoke_epochs=2, batch_size=50, lr=0.001)
     p.add_argument("--momentum", type=float, default=0.9)
     p.add_argument("--resume", action="store_true", help="continue from <out>/checkpoint.pt")
     return p
