@@ -27,17 +27,26 @@ RUN_FIELDS = ("wall_time_s", "train_steps", "steps_per_s", "time_per_epoch_s", "
               "jax_version", "seed", "args", "compiled")
 
 
-def run(module, out, *args):
-    """``python -m train.<module> --smoke --out <out> ...``; returns metrics.json as a dict."""
+def start(module, out, *args):
+    """Start ``python -m train.<module> --smoke --out <out> ...`` in a subprocess."""
     env = {**os.environ, "TORCHLIKE_DATA": str(DATA)}
-    subprocess.run([sys.executable, "-m", f"train.{module}", "--smoke", "--out", str(out), *args],
-                   cwd=ROOT, env=env, check=True, timeout=300, stdout=subprocess.DEVNULL)
+    return subprocess.Popen([sys.executable, "-m", f"train.{module}", "--smoke", "--out", str(out), *args],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+
+
+def finish(process, module, out):
+    """Wait for a run started by ``start``; returns its metrics.json as a dict, checked."""
+    assert process.wait(timeout=300) == 0
     metrics = json.loads((out / "metrics.json").read_text())
     for field in RUN_FIELDS:
         assert field in metrics, field
     assert metrics["experiment"] == module and metrics["device"] == "cpu" and metrics["seed"] == 0
     assert metrics["train_steps"] > 0 and metrics["steps_per_s"] > 0 and metrics["wall_time_s"] > 0
     return metrics
+
+
+def run(module, out, *args):
+    return finish(start(module, out, *args), module, out)
 
 
 def assert_png(path):
@@ -55,8 +64,10 @@ def load_into(model, path):
 def lenet_runs(tmp_path_factory):
     """One epoch, then --resume to two epochs; and an uninterrupted two-epoch run with the same seed."""
     resumed, fresh = tmp_path_factory.mktemp("lenet_resumed"), tmp_path_factory.mktemp("lenet_fresh")
-    first = run("lenet", resumed, "--epochs", "1")
-    return first, run("lenet", resumed, "--epochs", "2", "--resume"), run("lenet", fresh, "--epochs", "2"), resumed
+    first, uninterrupted = start("lenet", resumed, "--epochs", "1"), start("lenet", fresh, "--epochs", "2")
+    first = finish(first, "lenet", resumed)
+    second = run("lenet", resumed, "--epochs", "2", "--resume")
+    return first, second, finish(uninterrupted, "lenet", fresh), resumed
 
 
 def test_lenet_smoke(lenet_runs):
