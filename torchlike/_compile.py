@@ -286,11 +286,20 @@ def _hyper_keys(opt):
 
 
 def _hyper_array(v):
+    """A traced hyperparameter: weakly typed, as the Python float an eager step passes, so
+    float32 parameters are not promoted to float64 math."""
     if isinstance(v, Tensor):
         return v._data
     if isinstance(v, (tuple, list)):
-        return type(v)(jnp.asarray(float(x), jnp.float64) for x in v)
-    return jnp.asarray(float(v), jnp.float64)
+        return type(v)(map(_scalar_array, v))
+    return _scalar_array(v)
+
+
+@functools.lru_cache(maxsize=4096)
+def _scalar_array(v):
+    """The device scalar of a Python number, made once per value (a transfer costs more than
+    the lookup, and learning rates repeat from step to step)."""
+    return jnp.asarray(float(v))
 
 
 def _exclusive(array):

@@ -80,6 +80,17 @@ def _max(spec, x):
     return jnp.take_along_axis(w, arg, -1)[..., 0], idx[..., 0].astype(jnp.int64)
 
 
+def _max_values(spec, x):
+    """Undilated max pooling values alone, as one ``reduce_window`` (XLA differentiates it into a
+    select-and-scatter, several times faster than the window gather). Ties route the
+    gradient to the window's first maximum, as torch; a NaN propagates to the value, but its
+    gradient goes to the first largest non-NaN element, where torch picks the NaN."""
+    lead = x.ndim - len(spec)
+    pads = [(p, max(p, (o - 1) * s + k - L - p)) for L, o, k, s, _, p, _ in spec]
+    return jax.lax.reduce_window(x, _lowest(x.dtype), jax.lax.max, (1,) * lead + tuple(sp[2] for sp in spec),
+                                 (1,) * lead + tuple(sp[3] for sp in spec), ((0, 0),) * lead + tuple(pads))
+
+
 def _avg(spec, count_include_pad, divisor, x):
     w, _, valid, padded = _windows(x, spec)
     total = jnp.where(valid, w, 0).sum(-1)
@@ -92,9 +103,9 @@ _K = {}
 
 def _kernel(fn, name):
     try:
-        return _K[name]
+        return _K[fn, name]
     except KeyError:
-        k = _K[name] = Kernel(fn, name)
+        k = _K[fn, name] = Kernel(fn, name)
         return k
 
 
@@ -133,6 +144,8 @@ def _pool_spec(input, n, kernel_size, stride, padding, dilation, ceil_mode):
 # ---- max / avg / lp pooling ---------------------------------------------------------------
 def _max_pool(n, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     spec = _pool_spec(input, n, kernel_size, stride, padding, dilation, ceil_mode)
+    if not return_indices and all(sp[4] == 1 for sp in spec):  # JAX has no dilated max-pool gradient
+        return apply(_kernel(_max_values, f"MaxPool{n}DWithIndicesBackward0"), (input,), (spec,))
     out, idx = apply(_kernel(_max, f"MaxPool{n}DWithIndicesBackward0"), (input,), (spec,))
     return (out, idx) if return_indices else out
 
