@@ -17,7 +17,7 @@ from PIL import Image
 import torchlike
 from models import Discriminator, Generator, LeNet
 from models.adapt import GradientReversal
-from train import attacks
+from train import attacks, report
 from train.metrics import confidence_and_entropy, frechet_distance
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -125,6 +125,15 @@ def test_usps_smoke(tmp_path, lenet_runs):
         assert_png(tmp_path / name)
     for name in ("usps_to_mnist.pt", "dann_lenet.pt", "adv_trained.pt"):
         load_into(LeNet(), tmp_path / name)
+
+
+def test_report_tables_show_the_runs_numbers(tmp_path, lenet_runs):
+    (tmp_path / "lenet").symlink_to(lenet_runs[3], target_is_directory=True)
+    table = report.lenet_table(tmp_path).splitlines()
+    assert len(table) == 3 and report.gan_table(tmp_path) == report.usps_tables(tmp_path) == ""
+    metrics = lenet_runs[1]
+    assert table[2].split(" | ")[1:4] == [str(metrics["epochs"]), f"{metrics['test_accuracy']:.2%}",
+                                          f"{metrics['mean_time_per_epoch_s']:.1f}"]
 
 
 def test_gradient_reversal_matches_torch():

@@ -298,8 +298,9 @@ def _hyper_array(v):
 @functools.lru_cache(maxsize=4096)
 def _scalar_array(v):
     """The device scalar of a Python number, made once per value (a transfer costs more than
-    the lookup, and learning rates repeat from step to step)."""
-    return jnp.asarray(float(v))
+    the lookup, and learning rates repeat from step to step); concrete even under a trace."""
+    with jax.ensure_compile_time_eval():
+        return jnp.asarray(float(v))
 
 
 def _exclusive(array):

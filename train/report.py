@@ -3,7 +3,8 @@
     python -m train.report [--results results]
 
 Reads <results>/{lenet, lenet_eager, torch_lenet, gan, gan_eager, torch_gan, usps}/metrics.json
-(the folders the README's commands write; missing ones are left out) and prints Markdown.
+(the folders the README's commands write), and <name>_seed<N> folders of runs with other seeds;
+missing ones are left out. Prints Markdown.
 """
 import argparse
 import json
@@ -25,9 +26,12 @@ def epochs(m):
 
 def runs(results, experiment):
     """(label, metrics, epoch time relative to PyTorch's) for the compiled, eager and PyTorch runs."""
-    rows = [(label, load(results, name)) for label, name in (
-        ("torchlike, `torch.compile` step", experiment), ("torchlike, `--eager`", f"{experiment}_eager"),
-        (f"PyTorch 2.13 eager (`benchmarks/torch_{experiment}.py`)", f"torch_{experiment}"))]
+    compiled, torch_label = "torchlike, `torch.compile` step", f"PyTorch 2.13 eager (`benchmarks/torch_{experiment}.py`)"
+    names = [(compiled, experiment), ("torchlike, `--eager`", f"{experiment}_eager"), (torch_label, f"torch_{experiment}")]
+    for label, name in ((compiled, experiment), (torch_label, f"torch_{experiment}")):  # runs with other seeds
+        names += [(f"{label}, seed {path.name.rsplit('seed', 1)[1]}", path.name)
+                  for path in sorted(results.glob(f"{name}_seed*"))]
+    rows = [(label, load(results, name)) for label, name in names]
     rows = [(label, m) for label, m in rows if m]
     torch_run = load(results, f"torch_{experiment}")
     base = torch_run["mean_time_per_epoch_s"] if torch_run else None
