@@ -4,8 +4,8 @@ The seed's pipeline: the 60000 MNIST training images, ``ToTensor()`` + ``Normali
 (0.3081,))``, batch 50, for ``num_workers`` 0 and 2. torchlike runs it two ways: the seed's code
 unchanged, which takes the in-memory fast path (``MNIST._fetch_batch``: one gather and one batched
 transform per batch, served from the main process), and with a custom ``collate_fn``, which forces
-torch's per-sample path (``__getitem__`` per image, in the worker processes when there are any). torchvision is not
-installed next to torch here, so the torch side is a minimal Dataset over the same IDX files
+torch's per-sample path (``__getitem__`` per image, in the worker processes when there are any).
+torchvision is not installed next to torch here, so the torch side is a minimal Dataset over the same IDX files
 (``../shared/data/MNIST/raw``) doing what torchvision does per sample: PIL image -> uint8 array ->
 float tensor / 255 -> normalize. The torchlike side is ``torchlike.vision.datasets.MNIST`` with
 ``torchlike.vision.transforms``. Each timing runs from ``iter(loader)`` to the last batch

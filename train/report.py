@@ -32,9 +32,8 @@ def runs(results, experiment):
         names += [(f"{label}, seed {path.name.rsplit('seed', 1)[1]}", path.name)
                   for path in sorted(results.glob(f"{name}_seed*"))]
     rows = [(label, load(results, name)) for label, name in names]
+    base = next((m["mean_time_per_epoch_s"] for label, m in rows if label == torch_label and m), None)
     rows = [(label, m) for label, m in rows if m]
-    torch_run = load(results, f"torch_{experiment}")
-    base = torch_run["mean_time_per_epoch_s"] if torch_run else None
     return [(label, m, f"{m['mean_time_per_epoch_s'] / base:.2f}×" if base else "") for label, m in rows]
 
 
