@@ -19,7 +19,7 @@ from ._tensor_str import set_printoptions  # noqa: E402
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,  # noqa: E402
                        set_grad_enabled)
 from .ops import *  # noqa: E402,F401,F403
-from . import accelerator, cuda, nn, optim, random, serialization, utils  # noqa: E402
+from . import accelerator, cuda, hub, nn, optim, random, serialization, utils  # noqa: E402
 from .serialization import *  # noqa: E402,F401,F403
 from . import func  # noqa: E402
 from . import jit  # noqa: E402
@@ -27,6 +27,7 @@ from ._compile import compile  # noqa: E402
 from .nn.functional import log_softmax, softmax  # noqa: E402  (torch.softmax, torch.log_softmax)
 from .random import *  # noqa: E402,F401,F403
 from ._legacy import TYPES as _TYPES  # noqa: E402
+from ._alias import install_as_torch  # noqa: E402,F401
 
 globals().update(_TYPES)
 
