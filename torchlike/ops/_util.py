@@ -66,3 +66,24 @@ def inplace_variant(fn, name):
     method.__name__ = name
     method.__doc__ = f"In-place version of :meth:`{fn.__name__}`."
     return method
+
+
+def functional_inplace(name):
+    """torch's top-level in-place function ``torch.op_(input, ...)``: the same as ``input.op_(...)``."""
+    def fn(input, *args, **kwargs):
+        return getattr(input, name)(*args, **kwargs)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"torch.{name}: ``input.{name}(...)``, in place; returns ``input``."
+    return fn
+
+
+def copy_variant(view, name):
+    """torch's ``*_copy`` form of a view op: ``view(input, ...)``'s result(s) as fresh tensors."""
+    def fn(input, *args, **kwargs):
+        out = view(input, *args, **kwargs)
+        return tuple(o.clone() for o in out) if isinstance(out, (tuple, list)) else out.clone()
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"torch.{name}: ``{view.__name__}(input, ...)`` as freshly allocated tensors, not views"
+                  + ("; torch marks its result as requiring grad but has no backward for it, here it is detached"
+                     if view.__name__ == "detach" else "; differentiable") + ".")
+    return fn

@@ -16,7 +16,7 @@ from .. import _dtype
 from .._dispatch import Kernel, apply, device_index
 from .._tensor import _TYPE_NAMES, Tensor, _strided_scatter, contiguous_strides, strided_gather, tensor_method
 from ..autograd.grad_mode import state as _state
-from ._util import inplace_variant, wrap_dim, write_out
+from ._util import copy_variant, inplace_variant, wrap_dim, write_out
 
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "permute", "squeeze", "unsqueeze", "flatten",
            "unflatten", "select", "narrow", "unbind", "split", "chunk", "movedim", "moveaxis", "cat", "concat",
@@ -25,7 +25,8 @@ __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "permute", "sque
            "index_add", "index_copy", "index_reduce", "index_fill", "index_select", "masked_fill", "masked_select",
            "masked_scatter", "take", "put", "take_along_dim", "index_put", "nonzero", "argwhere", "where",
            "unravel_index", "tile", "diagonal", "as_strided", "diagonal_scatter", "select_scatter", "slice_scatter",
-           "narrow_copy", "conj", "adjoint", "is_conj", "resolve_conj"]
+           "narrow_copy", "conj", "adjoint", "is_conj", "resolve_conj", "split_with_sizes", "unsafe_split",
+           "unsafe_chunk", "unsafe_split_with_sizes", "slice_copy"]
 
 
 def _view(src, k, args, statics, shape, strides, offset):
@@ -1640,8 +1641,44 @@ def split_with_sizes(self, split_sizes, dim=0):
     return split(self, list(split_sizes), dim)
 
 
+def unsafe_split(tensor, split_size_or_sections, dim=0):
+    """torch.unsafe_split: :func:`split` (torch's version skips autograd's view checks)."""
+    return split(tensor, split_size_or_sections, dim)
+
+
+def unsafe_chunk(input, chunks, dim=0):
+    """torch.unsafe_chunk: :func:`chunk` (torch's version skips autograd's view checks)."""
+    return chunk(input, chunks, dim)
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim=0):
+    """torch.unsafe_split_with_sizes: :func:`split_with_sizes`."""
+    return split_with_sizes(input, split_sizes, dim)
+
+
 tensor_method("unsafe_split")(split)
 tensor_method("unsafe_chunk")(chunk)
 tensor_method("unsafe_split_with_sizes")(split_with_sizes)
 for _fn in (diagonal_scatter, select_scatter, slice_scatter):
     tensor_method()(_fn)
+
+
+# ---- *_copy: the view ops' results as fresh tensors (torch.view_copy(x, s) is x.view(s).clone()) ----
+def slice_copy(input, dim=0, start=None, end=None, step=1):
+    """torch.slice_copy: a copy of ``input`` sliced ``start:end:step`` along ``dim``."""
+    return input[(slice(None),) * wrap_dim(dim, input.ndim) + (slice(start, end, step),)].clone()
+
+
+def alias_copy(input):
+    """torch.alias_copy: a fresh copy of ``input``; differentiable."""
+    return input.clone()
+
+
+_COPY_VARIANTS = {"as_strided_copy": as_strided, "detach_copy": Tensor.detach, "diagonal_copy": diagonal,
+                  "expand_copy": Tensor.expand, "permute_copy": permute, "select_copy": select,
+                  "split_copy": split, "split_with_sizes_copy": split_with_sizes, "squeeze_copy": squeeze,
+                  "t_copy": t, "transpose_copy": transpose, "unbind_copy": unbind, "unfold_copy": Tensor.unfold,
+                  "unsqueeze_copy": unsqueeze, "view_copy": Tensor.view}
+for _name, _view_op in _COPY_VARIANTS.items():
+    globals()[_name] = copy_variant(_view_op, _name)
+__all__ += ["alias_copy", *_COPY_VARIANTS]

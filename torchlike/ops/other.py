@@ -17,7 +17,7 @@ from .. import _dtype
 from .._dispatch import Kernel, apply, run
 from .._size import Size
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
-from ._util import dims_arg, float_dtype, inplace_variant, wrap_dim, write_out
+from ._util import copy_variant, dims_arg, float_dtype, inplace_variant, wrap_dim, write_out
 from .creation import finish
 from .reduction import return_types
 
@@ -797,6 +797,11 @@ def view_as_complex(input):
     if input.ndim == 0 or input.shape[-1] != 2:
         raise RuntimeError("Tensor must have a last dimension of size 2")
     return apply(_view_as_complex, (input,))
+
+
+view_as_real_copy = copy_variant(view_as_real, "view_as_real_copy")
+view_as_complex_copy = copy_variant(view_as_complex, "view_as_complex_copy")
+__all__ += ["view_as_real_copy", "view_as_complex_copy"]
 
 
 @tensor_method()

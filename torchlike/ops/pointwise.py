@@ -15,7 +15,7 @@ import jax.scipy.special as jsp
 from .. import _dtype
 from .._dispatch import Kernel, apply, run
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
-from ._util import as_operand, binary_dtype, float_dtype, inplace_variant, write_out
+from ._util import as_operand, binary_dtype, float_dtype, functional_inplace, inplace_variant, write_out
 
 __all__ = [
     "abs", "absolute", "acos", "arccos", "acosh", "arccosh", "add", "addcdiv", "addcmul", "angle", "asin", "arcsin",
@@ -634,3 +634,14 @@ Tensor.__neg__ = neg
 Tensor.__pos__ = positive
 Tensor.__abs__ = abs
 Tensor.__invert__ = _invert
+
+
+# ---- torch's top-level in-place forms (torch.abs_(x) is x.abs_()) --------------------------------
+_FUNCTIONAL_INPLACE = (
+    "abs acos acosh arccos arccosh arcsin arcsinh arctan arctanh asin asinh atan atanh ceil clamp clamp_max "
+    "clamp_min clip conj_physical cos cosh deg2rad erf erfc exp exp2 expm1 fix floor frac gcd i0 lcm ldexp log "
+    "log10 log1p log2 logit nan_to_num neg negative rad2deg reciprocal relu round rsqrt sigmoid sin sinc sinh sqrt "
+    "square tan tanh trunc xlogy").split()
+for _name in _FUNCTIONAL_INPLACE:
+    globals()[_name + "_"] = functional_inplace(_name + "_")
+__all__ += [_name + "_" for _name in _FUNCTIONAL_INPLACE]
