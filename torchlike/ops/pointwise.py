@@ -640,7 +640,7 @@ Tensor.__invert__ = _invert
 _FUNCTIONAL_INPLACE = (
     "abs acos acosh arccos arccosh arcsin arcsinh arctan arctanh asin asinh atan atanh ceil clamp clamp_max "
     "clamp_min clip conj_physical cos cosh deg2rad erf erfc exp exp2 expm1 fix floor frac gcd i0 lcm ldexp log "
-    "log10 log1p log2 logit nan_to_num neg negative rad2deg reciprocal relu round rsqrt sigmoid sin sinc sinh sqrt "
+    "log10 log1p log2 logit nan_to_num neg negative rad2deg reciprocal round rsqrt sigmoid sin sinc sinh sqrt "
     "square tan tanh trunc xlogy").split()
 for _name in _FUNCTIONAL_INPLACE:
     globals()[_name + "_"] = functional_inplace(_name + "_")
