@@ -27,6 +27,7 @@ from ._compile import compile  # noqa: E402
 from .nn.functional import log_softmax, softmax  # noqa: E402  (torch.softmax, torch.log_softmax)
 from .random import *  # noqa: E402,F401,F403
 from ._legacy import TYPES as _TYPES  # noqa: E402
+from ._settings import *  # noqa: E402,F401,F403
 from ._alias import install_as_torch  # noqa: E402,F401
 
 globals().update(_TYPES)
