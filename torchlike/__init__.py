@@ -3,6 +3,8 @@
 JAX runs with 64-bit types enabled (torch's int64 indices and float64 tensors need them);
 this also changes the default dtypes of ``jnp`` in your own code (``jnp.arange`` gives int64).
 """
+import math as _math
+
 import jax as _jax
 
 _jax.config.update("jax_enable_x64", True)
@@ -44,6 +46,41 @@ class layout:
 
 
 strided = layout("strided")
+
+
+class memory_format:
+    """torch.memory_format. Tensors here are always laid out contiguously: every ``memory_format=``
+    argument is accepted and the data stay in row-major order."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return self.name  # pickled by reference to the module-level name
+
+
+contiguous_format = memory_format("contiguous_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+preserve_format = memory_format("preserve_format")
+legacy_contiguous_format = memory_format("legacy_contiguous_format")
+
+pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
+newaxis = None
+
+
+def typename(obj):
+    """torch.typename: ``'torch.FloatTensor'`` style names for tensors, else the object's
+    (or class's) qualified name."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    module, name = getattr(obj, "__module__", "") or "", getattr(obj, "__qualname__", None)
+    if name is None:
+        module, name = type(obj).__module__, type(obj).__qualname__
+    return name if module in ("", "builtins") else f"{module}.{name}"
 
 
 def set_default_tensor_type(t):
