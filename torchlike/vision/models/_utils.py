@@ -8,9 +8,10 @@ import functools
 import inspect
 import warnings
 from collections import OrderedDict
+from typing import Optional
 
 from ... import nn
-from ._api import WeightsEnum
+from ._api import WeightsEnum, register_model
 
 
 def _sequence_to_str(seq, separate_last=""):
@@ -151,3 +152,34 @@ def _ovewrite_value_param(param, actual, expected):
 def _load_weights(model, weights, progress):
     """Load ``weights``' checkpoint (hub cache, else a download) into ``model``, as the builders do."""
     model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
+
+
+def _num_classes_from(weights, kwargs):
+    """With ``weights`` that have categories, ``kwargs["num_classes"]`` becomes their number (a conflicting
+    value is a ValueError)."""
+    if weights is not None and weights.meta["categories"] is not None:
+        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
+
+
+def _with_weights(constructor, weights, progress, *args, **kwargs):
+    """``constructor(*args, **kwargs)``; with ``weights``, ``num_classes`` comes from their categories
+    and their checkpoint is loaded into the model."""
+    _num_classes_from(weights, kwargs)
+    model = constructor(*args, **kwargs)
+    if weights is not None:
+        _load_weights(model, weights, progress)
+    return model
+
+
+def _builder(module, name, weights_enum, build, doc):
+    """A registered torchvision builder ``name(*, weights=None, progress=True, **kwargs)`` returning
+    ``build(weights_enum.verify(weights), progress, **kwargs)``, with the legacy ``pretrained=True``
+    keyword mapped to ``IMAGENET1K_V1`` as torchvision does; its ``weights`` annotation names the enum
+    (``get_model_weights`` reads it)."""
+    def builder(*, weights: Optional[weights_enum] = None, progress: bool = True, **kwargs):
+        return build(weights_enum.verify(weights), progress, **kwargs)
+
+    builder.__name__ = builder.__qualname__ = name
+    builder.__module__ = module
+    builder.__doc__ = doc
+    return register_model()(handle_legacy_interface(weights=("pretrained", weights_enum.IMAGENET1K_V1))(builder))
