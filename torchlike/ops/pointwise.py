@@ -27,7 +27,7 @@ __all__ = [
     "logical_not", "logical_or", "logical_xor", "logit", "hypot", "i0", "igamma", "igammac", "mul", "multiply",
     "mvlgamma", "nan_to_num", "neg", "negative", "nextafter", "polygamma", "positive", "pow", "rad2deg", "reciprocal",
     "remainder", "round", "rsqrt", "sigmoid", "sign", "sgn", "signbit", "sin", "sinc", "sinh", "sqrt", "square", "sub",
-    "subtract", "tan", "tanh", "true_divide", "trunc", "xlogy", "relu",
+    "subtract", "tan", "tanh", "true_divide", "trunc", "xlogy", "relu", "rsub", "heaviside", "gradient",
 ]
 
 frexp_result = collections.namedtuple("frexp", ["mantissa", "exponent"])
@@ -577,6 +577,73 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     return write_out(out, apply(_addcdiv, (input, tensor1, tensor2, as_operand(value)), (dt.jax,)))
 
 
+def rsub(input, other, *, alpha=1):
+    """torch.rsub: ``other - alpha * input``."""
+    return sub(as_operand(other), input, alpha=alpha)
+
+
+_heaviside = Kernel(lambda a, b: jnp.heaviside(a, b).astype(a.dtype), "NotImplemented")
+
+
+def heaviside(input, values, *, out=None):
+    """torch.heaviside: 0 below zero, ``values`` at zero, 1 above (not differentiable, as in torch)."""
+    if input.dtype is not values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    if input.dtype.category == 3:
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
+    data = jnp.broadcast_arrays(input._data, values._data)
+    return write_out(out, Tensor._from_array(run(_heaviside, tuple(data))))
+
+
+def _gradient_fn(edge_order, dims, f, *spacing):
+    """torch.gradient's estimates along each of ``dims``: second-order central differences inside,
+    one-sided differences of ``edge_order`` at the ends; ``spacing`` holds a step (0-d) or the
+    coordinates (1-d) per dim."""
+    out = []
+    for dim, h in zip(dims, spacing):
+        g = jnp.moveaxis(f, dim, -1)
+        x = h * jnp.arange(g.shape[-1], dtype=g.dtype) if h.ndim == 0 else h.astype(g.dtype)
+        hd, hs = x[1:-1] - x[:-2], x[2:] - x[1:-1]
+        inner = (-hs / (hd * (hd + hs)) * g[..., :-2] + (hs - hd) / (hd * hs) * g[..., 1:-1]
+                 + hd / (hs * (hd + hs)) * g[..., 2:])
+        if edge_order == 1:
+            first = (g[..., 1] - g[..., 0]) / (x[1] - x[0])
+            last = (g[..., -1] - g[..., -2]) / (x[-1] - x[-2])
+        else:
+            a, b = x[1] - x[0], x[2] - x[1]
+            first = (-(2 * a + b) / (a * (a + b)) * g[..., 0] + (a + b) / (a * b) * g[..., 1]
+                     - a / (b * (a + b)) * g[..., 2])
+            a, b = x[-2] - x[-3], x[-1] - x[-2]
+            last = (b / (a * (a + b)) * g[..., -3] - (a + b) / (a * b) * g[..., -2]
+                    + (2 * b + a) / (b * (a + b)) * g[..., -1])
+        out.append(jnp.moveaxis(jnp.concatenate([first[..., None], inner, last[..., None]], -1), -1, dim))
+    return tuple(out)
+
+
+_gradient = Kernel(_gradient_fn, "GradientBackward0")
+
+
+def gradient(input, *, spacing=1, dim=None, edge_order=1):
+    """torch.gradient: a tuple with the estimated derivative of ``input`` along each of ``dim``
+    (default: all dims). ``spacing`` is one step for all dims, a step per dim, or a 1-d
+    coordinate tensor per dim; ``edge_order`` 1 or 2. Integer inputs give the default float."""
+    dims = tuple(range(input.ndim)) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+    dims = tuple(d % input.ndim for d in dims)
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    spacing = list(spacing) if isinstance(spacing, (list, tuple)) else [spacing] * len(dims)
+    if len(spacing) != len(dims):
+        raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim "
+                           f"arguments to have the same length, but got a spacing argument of length {len(spacing)} "
+                           f"and a dim argument of length {len(dims)}.")
+    for d in dims:
+        if input.shape[d] < edge_order + 1:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+    dt = float_dtype(input.dtype)
+    spacing = [s if isinstance(s, Tensor) else Tensor._from_array(jnp.asarray(s, dt.jax)) for s in spacing]
+    return apply(_gradient, (input.to(dt), *spacing), (edge_order, dims))
+
+
 # ---- Tensor methods --------------------------------------------------------------------------
 _WITH_INPLACE = (
     "abs absolute acos arccos acosh arccosh add addcdiv addcmul asin arcsin asinh arcsinh atan arctan atanh arctanh "
@@ -588,7 +655,7 @@ _WITH_INPLACE = (
 for _name in _WITH_INPLACE:
     tensor_method(_name)(globals()[_name])
     setattr(Tensor, _name + "_", inplace_variant(globals()[_name], _name + "_"))
-for _name in "angle frexp logaddexp logaddexp2 positive signbit float_power".split():
+for _name in "angle frexp logaddexp logaddexp2 positive signbit float_power heaviside".split():
     tensor_method(_name)(globals()[_name])
 
 
