@@ -26,7 +26,7 @@ __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "bincount", "block_diag", "
            "cummax", "cummin", "cumprod", "cumsum", "logcumsumexp", "diag", "diag_embed", "diagflat", "diff", "flip",
            "fliplr", "flipud", "rot90", "gcd", "lcm", "histc", "meshgrid", "ravel", "renorm", "repeat_interleave",
            "roll", "searchsorted", "tril", "triu", "tril_indices", "triu_indices", "vander", "view_as_real",
-           "view_as_complex", "resolve_conj", "resolve_neg"]
+           "view_as_complex", "resolve_conj", "resolve_neg", "histogram", "histogramdd", "trapezoid", "trapz", "cumulative_trapezoid"]
 
 
 def _not_implemented(op, dt):
@@ -465,6 +465,101 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
         raise RuntimeError("torch.histc: max must be larger than min")
     dt = input.dtype.jax
     return write_out(out, _untracked(_histc, (input._data, np.asarray(min, dt), np.asarray(max, dt)), (int(bins),)))
+
+
+return_types.define("histogram", ("hist", "bin_edges"))
+return_types.define("histogramdd", ("hist", "bin_edges"))
+
+
+def _histogramdd(op, input, bins, range, weight, density):
+    """Counts of the rows of ``input`` (N, D) in D-dimensional bins, computed on the host like
+    torch's CPU kernel: int bins span ``range`` (default: the data's extent, widened by 0.5 each
+    side when flat) evenly; tensor bins are the edges; the last bin includes its right edge."""
+    if input.dtype not in (_dtype.float32, _dtype.float64):
+        raise _not_implemented(op, input.dtype)
+    data = np.asarray(input._data)
+    data = data.reshape(-1, data.shape[-1] if data.ndim else 1)
+    n_dims = data.shape[1]
+    bins = list(bins) if isinstance(bins, (list, tuple)) else [bins] * n_dims
+    lows, highs = (data.min(0), data.max(0)) if data.shape[0] else (np.zeros(n_dims), np.zeros(n_dims))
+    if range is not None:
+        lows, highs = np.asarray(range[0::2], np.float64), np.asarray(range[1::2], np.float64)
+    edges = []
+    for d, b in enumerate(bins):
+        if isinstance(b, Tensor):
+            edges.append(np.asarray(b._data).astype(data.dtype))
+            continue
+        lo, hi = float(lows[d]), float(highs[d])
+        if lo > hi:
+            raise ValueError(f"{op}: min should not exceed max, but got min {lo} max {hi} in dimension {d}")
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges.append(np.linspace(lo, hi, int(b) + 1).astype(data.dtype))
+    w = None if weight is None else np.asarray(weight._data).reshape(-1)
+    hist, _ = np.histogramdd(data, edges, weights=w, density=density)
+    return (Tensor._from_array(jnp.asarray(hist.astype(data.dtype))),
+            tuple(Tensor._from_array(jnp.asarray(e)) for e in edges))
+
+
+def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
+    """torch.histogram: (hist, bin_edges) of a float tensor's elements; ``bins`` is a count (over
+    ``range`` or the data's extent) or a 1-d tensor of edges. Not differentiable, as in torch."""
+    hist, edges = _histogramdd("histogram_cpu", input.reshape(-1, 1), [bins], range, weight, density)
+    return return_types.histogram(hist, edges[0])
+
+
+def histogramdd(input, bins, *, range=None, weight=None, density=False):
+    """torch.histogramdd: (hist, bin_edges) of the rows of an (..., D) float tensor; ``bins`` is
+    one count, a count per dim, or a sequence of edge tensors; ``range`` is (min0, max0, min1 ...)."""
+    hist, edges = _histogramdd("histogramdd", input, bins, range, weight, density)
+    return return_types.histogramdd(hist, edges)
+
+
+tensor_method("histogram")(histogram)
+
+
+def _trapezoid_fn(dim, cumulative, dtype, y, step):
+    """The trapezoid rule along ``dim``: ``step`` is a 0-d spacing or the sample points
+    (1-d, or broadcastable to ``y``)."""
+    y = jnp.moveaxis(y.astype(dtype), dim, -1)
+    if step.ndim == 0:
+        d = step.astype(dtype)
+    else:
+        x = step.astype(dtype) if step.ndim == 1 else jnp.moveaxis(jnp.broadcast_to(step, jnp.moveaxis(y, -1, dim)
+                                                                                   .shape), dim, -1).astype(dtype)
+        d = x[..., 1:] - x[..., :-1]
+    areas = d * (y[..., 1:] + y[..., :-1]) / 2
+    return jnp.moveaxis(jnp.cumsum(areas, -1), -1, dim) if cumulative else areas.sum(-1)
+
+
+_trapezoid = Kernel(_trapezoid_fn, "SumBackward1")
+
+
+def _integrate(y, x, dx, dim, cumulative):
+    if x is not None and dx is not None:
+        raise TypeError("trapezoid() received an invalid combination of arguments - got both x and dx")
+    dim = wrap_dim(dim, y.ndim)
+    step = x if isinstance(x, Tensor) else Tensor._from_array(jnp.asarray(1 if dx is None else dx))
+    if step.ndim == 1 and step.shape[0] != y.shape[dim]:
+        raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+    dt = float_dtype(_dtype.result_type_of((y, step)) if x is not None else y.dtype)
+    return apply(_trapezoid, (y, step), (dim, cumulative, dt.jax))
+
+
+def trapezoid(y, x=None, *, dx=None, dim=-1):
+    """torch.trapezoid: the trapezoid rule along ``dim`` with sample points ``x`` or spacing
+    ``dx`` (default 1); integer inputs give the default float dtype."""
+    return _integrate(y, x, dx, dim, False)
+
+
+def trapz(y, x=None, *, dx=None, dim=-1):
+    """torch.trapz: :func:`trapezoid`."""
+    return _integrate(y, x, dx, dim, False)
+
+
+def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
+    """torch.cumulative_trapezoid: the running trapezoid-rule integral along ``dim``."""
+    return _integrate(y, x, dx, dim, True)
 
 
 _bincount = Kernel(lambda length, dtype, x, *w: jnp.bincount(x, w[0].astype(dtype) if w else None, length=length)
