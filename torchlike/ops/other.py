@@ -26,7 +26,8 @@ __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "bincount", "block_diag", "
            "cummax", "cummin", "cumprod", "cumsum", "logcumsumexp", "diag", "diag_embed", "diagflat", "diff", "flip",
            "fliplr", "flipud", "rot90", "gcd", "lcm", "histc", "meshgrid", "ravel", "renorm", "repeat_interleave",
            "roll", "searchsorted", "tril", "triu", "tril_indices", "triu_indices", "vander", "view_as_real",
-           "view_as_complex", "resolve_conj", "resolve_neg", "histogram", "histogramdd", "trapezoid", "trapz", "cumulative_trapezoid"]
+           "view_as_complex", "resolve_conj", "resolve_neg", "histogram", "histogramdd", "trapezoid", "trapz",
+           "cumulative_trapezoid"]
 
 
 def _not_implemented(op, dt):
