@@ -7,7 +7,7 @@ from .._dispatch import Kernel, apply
 from .._legacy import TYPE_NAME, TYPES
 from .._tensor import Tensor, tensor_method
 
-__all__ = ["clone"]
+__all__ = ["clone", "fill", "fill_", "zero_", "detach", "detach_"]
 
 _clone = Kernel(lambda a: jnp.array(a, copy=True), "CloneBackward0")
 _cast = Kernel(lambda dtype, a: a.astype(dtype), "ToCopyBackward0")
@@ -117,3 +117,20 @@ def fill_(self, value):
 @tensor_method()
 def zero_(self):
     return fill_(self, 0)
+
+
+def fill(input, value):
+    """torch.fill: a new tensor shaped like ``input`` holding ``value`` (a number or 0-d tensor)."""
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"fill only supports 0-dimension value tensor but got tensor with {value.ndim} dimensions.")
+    return apply(_fill, (input, value))
+
+
+def detach(input):
+    """torch.detach: ``input.detach()``, a view sharing data without autograd history."""
+    return input.detach()
+
+
+def detach_(input):
+    """torch.detach_: ``input.detach_()``."""
+    return input.detach_()
