@@ -16,7 +16,7 @@ from .. import _dtype
 from .._dispatch import Kernel, apply, device_index
 from .._tensor import _TYPE_NAMES, Tensor, _strided_scatter, contiguous_strides, strided_gather, tensor_method
 from ..autograd.grad_mode import state as _state
-from ._util import copy_variant, inplace_variant, wrap_dim, write_out
+from ._util import copy_variant, functional_inplace, inplace_variant, wrap_dim, write_out
 
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "permute", "squeeze", "unsqueeze", "flatten",
            "unflatten", "select", "narrow", "unbind", "split", "chunk", "movedim", "moveaxis", "cat", "concat",
@@ -26,7 +26,8 @@ __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "permute", "sque
            "masked_scatter", "take", "put", "take_along_dim", "index_put", "nonzero", "argwhere", "where",
            "unravel_index", "tile", "diagonal", "as_strided", "diagonal_scatter", "select_scatter", "slice_scatter",
            "narrow_copy", "conj", "adjoint", "is_conj", "resolve_conj", "split_with_sizes", "unsafe_split",
-           "unsafe_chunk", "unsafe_split_with_sizes", "slice_copy"]
+           "unsafe_chunk", "unsafe_split_with_sizes", "slice_copy", "nonzero_static", "index_put_",
+           "as_strided_scatter"]
 
 
 def _view(src, k, args, statics, shape, strides, offset):
@@ -1352,6 +1353,19 @@ def argwhere(input):
     return nonzero(input)
 
 
+@tensor_method()
+def nonzero_static(input, *, size, fill_value=-1):
+    """torch.nonzero_static: :func:`nonzero`'s (n, ndim) indices cut or padded with
+    ``fill_value`` to exactly ``size`` rows."""
+    if size < 0:
+        raise RuntimeError(f"nonzero_static: 'size' must be an non-negative integer, but got size={size}")
+    nz = _nonzero_host(input)
+    found = np.stack(nz, axis=1) if input.ndim else np.zeros((len(nz[0]), 0), np.int64)
+    result = np.full((size, input.ndim), fill_value, np.int64)
+    result[:min(size, len(found))] = found[:size]
+    return Tensor._from_array(jnp.asarray(result, jnp.int64))
+
+
 _where = Kernel(lambda dtype, c, a, b: jnp.where(c, jnp.asarray(a).astype(dtype), jnp.asarray(b).astype(dtype)),
                 "WhereBackward0")
 
@@ -1661,6 +1675,20 @@ tensor_method("unsafe_chunk")(chunk)
 tensor_method("unsafe_split_with_sizes")(split_with_sizes)
 for _fn in (diagonal_scatter, select_scatter, slice_scatter):
     tensor_method()(_fn)
+
+
+index_put_ = functional_inplace("index_put_")
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    """torch.as_strided_scatter: a copy of ``input`` with ``src`` written into its
+    ``as_strided(size, stride, storage_offset)`` window; differentiable in both."""
+    out = input.clone()
+    as_strided(out, size, stride, storage_offset).copy_(src)
+    return out
+
+
+tensor_method()(as_strided_scatter)
 
 
 # ---- *_copy: the view ops' results as fresh tensors (torch.view_copy(x, s) is x.view(s).clone()) ----
