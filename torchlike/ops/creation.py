@@ -327,25 +327,30 @@ def _range_values(n, dtype, start, step, device, requires_grad, out):
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
            pin_memory=False):
-    """torch.arange: int64 when start/end/step are all integers, else the default float; the
-    length is ceil((end - start) / step), in integer arithmetic for int64 as in torch."""
+    """torch.arange: int64 when start/end/step are all integers, else the default float. The
+    length is ceil((end - start) / step): in exact integer arithmetic on the truncated bounds
+    for int64 (as torch), in float64 on the given bounds otherwise (so arange(0, 1, 0.1) has 10
+    elements). Values are ``start + i * step`` in the accumulate type; torch's vectorised CPU
+    kernel can differ from that in the last bit for fractional steps."""
     if end is None:
         start, end = 0, start
     dtype = _range_dtype((start, end, step), dtype, out)
     start, end, step = (as_number(v) for v in (start, end, step))
     _check_range(start, end, step)
     if dtype is _dtype.int64:
-        s, e, st = builtins.int(start), builtins.int(end), builtins.int(step)
-        if st == 0:
+        start, end, step = builtins.int(start), builtins.int(end), builtins.int(step)
+        if step == 0:
             raise ValueError("step must be nonzero")
-        n = -((s - e - st + (st > 0) - (st < 0)) // st)
+        n = builtins.max(-((start - end) // step), 0)
     else:
         n = math.ceil((end - start) / step)
-    return _range_values(builtins.max(n, 0), dtype, start, step, device, requires_grad, out)
+    return _range_values(n, dtype, start, step, device, requires_grad, out)
 
 
 def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """Deprecated torch.range: includes ``end`` and defaults to the default float dtype."""
+    """Deprecated torch.range: includes ``end`` and defaults to the default float dtype; the
+    length is trunc((end - start) / step) + 1 in the accumulate type (integer division on the
+    truncated bounds for integer dtypes)."""
     warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
                   "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
                   "[start, end).", UserWarning, stacklevel=2)
@@ -354,7 +359,14 @@ def range(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devic
     dtype = factory_dtype(dtype, out, _dtype.get_default_dtype())
     start, end, step = (as_number(v) for v in (start, end, step))
     _check_range(start, end, step)
-    n = builtins.int((end - start) / step) + 1
+    if dtype.category == 1:
+        start, end, step = builtins.int(start), builtins.int(end), builtins.int(step)
+        if step == 0:  # torch divides by the truncated step and crashes the process
+            raise RuntimeError("step must be nonzero")
+        n = builtins.abs(end - start) // builtins.abs(step) + 1
+    else:
+        acc = np.float32 if dtype.itemsize == 2 else np.float64
+        n = builtins.int((acc(end) - acc(start)) / acc(step) + acc(1))
     return _range_values(n, dtype, start, step, device, requires_grad, out)
 
 
