@@ -20,7 +20,7 @@ from ._util import write_out
 from .creation import factory_dtype, finish, size_param, sizes_arg
 
 __all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "poisson", "rand_like",
-           "randn_like", "randint_like"]
+           "randn_like", "randint_like", "binomial"]
 
 
 def sampler(name, n_statics=2):
@@ -89,6 +89,11 @@ def _bernoulli(shape, dtype, key, p):
 @sampler("PoissonBackward0")
 def _poisson(shape, dtype, key, rate):
     return jax.random.poisson(key, rate, shape).astype(dtype)
+
+
+@sampler("BinomialBackward0")
+def _binomial(shape, dtype, key, count, prob):
+    return jax.random.binomial(key, count, prob, shape).astype(dtype)
 
 
 @sampler("ExponentialBackward0")
@@ -265,6 +270,14 @@ def poisson(input, generator=None):
     """torch.poisson: Poisson draws with rates ``input``, in input's dtype."""
     _float_only(input.dtype, "poisson_cpu")
     return sample(_poisson, generator, (input,), (input._data.shape, input.dtype.jax))
+
+
+def binomial(count, prob, generator=None):
+    """torch.binomial: Binomial(count, prob) draws, broadcast, in count's float dtype."""
+    if count.dtype.category != 2:
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: {_TYPE_NAMES[count.dtype]}")
+    shape = jnp.broadcast_shapes(count._data.shape, prob._data.shape)
+    return sample(_binomial, generator, (count, prob), (shape, count.dtype.jax))
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
