@@ -97,4 +97,47 @@ def numel(input):
     return input.numel()
 
 
+def is_storage(obj):
+    """torch.is_storage: False for every object here (torchlike has no storage objects)."""
+    return False
+
+
+def is_nonzero(input):
+    """torch.is_nonzero: the truth of a one-element tensor (torch's errors for other sizes)."""
+    return input.is_nonzero()
+
+
+def is_same_size(input, other):
+    """torch.is_same_size: the shapes are equal."""
+    return input.is_same_size(other)
+
+
+def is_signed(input):
+    """torch.is_signed: the dtype is signed (every dtype but bool and uint8)."""
+    return input.is_signed()
+
+
+def is_inference(input):
+    """torch.is_inference: made under inference_mode."""
+    return input.is_inference()
+
+
+def is_neg(input):
+    """torch.is_neg: False; torchlike has no lazy negation bit (every tensor is resolved)."""
+    return False
+
+
+def is_distributed(input):
+    """torch.is_distributed: False (no distributed tensors here)."""
+    return False
+
+
+def get_device(input):
+    """torch.get_device: ``input.get_device()`` (-1 for CPU tensors)."""
+    return input.get_device()
+
+
+Tensor.is_neg = is_neg
+
+
 __version__ = "0.1.0"
