@@ -24,7 +24,8 @@ from ._util import write_out
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "zeros_like",
            "ones_like", "full_like", "empty_like", "arange", "range", "linspace", "logspace", "eye",
-           "empty_strided", "scalar_tensor", "complex", "polar"]
+           "empty_strided", "scalar_tensor", "complex", "polar", "set_default_device", "get_default_device",
+           "frombuffer", "from_dlpack", "empty_permuted"]
 
 
 # ---- argument helpers shared by the factories (also used by ops.random) -------------
@@ -72,8 +73,27 @@ def factory_dtype(dtype, out, default):
     return out.dtype
 
 
+_default_device = [None]  # set_default_device's device; None: JAX's default device
+
+
+def set_default_device(device):
+    """torch.set_default_device: the device factory functions (zeros, tensor, arange, rand ...)
+    place tensors on when given no ``device``; None restores the default."""
+    _default_device[0] = None if device is None else _device.device(device)
+
+
+def get_default_device():
+    """torch.get_default_device: the device set by set_default_device, else the device JAX
+    places new arrays on (the CPU unless JAX runs on an accelerator)."""
+    if _default_device[0] is not None:
+        return _default_device[0]
+    return _device.from_jax(jax.config.jax_default_device or jax.devices()[0])
+
+
 def finish(t, device=None, requires_grad=False, out=None):
-    """Place a freshly made tensor on ``device``, set requires_grad, honour ``out=``."""
+    """Place a freshly made tensor on ``device`` (default: set_default_device's), set
+    requires_grad, honour ``out=``."""
+    device = _default_device[0] if device is None else device
     if device is not None and not isinstance(t._data, jax.core.Tracer):  # traced: the compiled program places it
         jdev = _device.to_jax(device)
         if jdev not in t._data.devices():
@@ -120,6 +140,16 @@ def _constant_factory(value, name, doc):
 zeros = _constant_factory(0, "zeros", "torch.zeros(*size, out=None, dtype=None, device=None, requires_grad=False)")
 ones = _constant_factory(1, "ones", "torch.ones(*size, out=None, dtype=None, device=None, requires_grad=False)")
 empty = _constant_factory(0, "empty", "torch.empty: zero-filled, as JAX has no uninitialised memory.")
+
+
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False,
+                   pin_memory=False):
+    """torch.empty_permuted: an uninitialised (here zero) tensor of ``size``; ``physical_layout``
+    (torch's memory order of the dims) is checked and otherwise ignored, data stay row-major."""
+    if sorted(physical_layout) != list(builtins.range(len(size))):
+        raise RuntimeError(f"Number of dimensions in size does not match the length of the physical_layout; "
+                           f"or physical_layout is not a permutation: {list(physical_layout)}")
+    return empty(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
@@ -279,6 +309,35 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     if copy and t is obj:
         t = t.clone()
     return t.requires_grad_(requires_grad) if requires_grad else t
+
+
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """torch.frombuffer: a 1-D tensor of ``dtype`` read from a Python buffer (bytes, bytearray,
+    memoryview, array.array). A copy here, not a view of the buffer's memory (a jax.Array
+    cannot alias it)."""
+    view = memoryview(buffer).cast("B")
+    length = len(view) - offset
+    if length <= 0 or offset < 0:
+        raise ValueError(f"both buffer length ({len(view)}) and offset ({offset}) must be positive, and offset must "
+                         f"be less than the buffer length")
+    if count <= 0 and count != -1:
+        raise ValueError(f"'count' must be either -1 or a positive number, but got {count}")
+    if count == -1:
+        if length % dtype.itemsize:
+            raise ValueError(f"buffer length ({length} bytes) after offset ({offset} bytes) must be a multiple of "
+                             f"element size ({dtype.itemsize})")
+        count = length // dtype.itemsize
+    elif count * dtype.itemsize > length:
+        raise ValueError(f"requested buffer length ({count} * {dtype.itemsize} bytes) after offset ({offset} bytes) "
+                         f"must not be greater than actual buffer length ({len(view)} bytes)")
+    array = np.frombuffer(view, dtype.jax, count, offset)
+    return finish(Tensor._from_array(jnp.asarray(array)), None, requires_grad)
+
+
+def from_dlpack(ext_tensor):
+    """torch.from_dlpack: a tensor from any object with ``__dlpack__`` (NumPy, JAX, PyTorch
+    tensors ...); JAX copies when it cannot share the memory."""
+    return Tensor._from_array(jax.dlpack.from_dlpack(ext_tensor))
 
 
 def from_numpy(ndarray):
