@@ -15,7 +15,7 @@ import jax.numpy as jnp
 from .. import _dtype
 from .._dispatch import Kernel, apply
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
-from ._util import inplace_variant, wrap_dim, write_out
+from ._util import functional_inplace, inplace_variant, wrap_dim, write_out
 from .other import broadcast_sizes
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv", "addr", "addbmm",
@@ -334,6 +334,9 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
 
 for _fn in (addmm, addmv, addbmm, baddbmm, addr):
     setattr(Tensor, _fn.__name__ + "_", inplace_variant(_fn, _fn.__name__ + "_"))
+addmv_ = functional_inplace("addmv_")
+__all__ += ["addmv_"]
+
 
 _multi_dot = Kernel(lambda *xs: jnp.linalg.multi_dot(xs, precision=_HI), "MmBackward0")
 _clone = Kernel(lambda a: a, "CloneBackward0")

@@ -7,7 +7,7 @@ from .._dispatch import Kernel, apply
 from .._legacy import TYPE_NAME, TYPES
 from .._tensor import Tensor, tensor_method
 
-__all__ = ["clone", "fill", "fill_", "zero_", "detach", "detach_"]
+__all__ = ["clone", "fill", "fill_", "zero_", "detach", "detach_", "to_dlpack"]
 
 _clone = Kernel(lambda a: jnp.array(a, copy=True), "CloneBackward0")
 _cast = Kernel(lambda dtype, a: a.astype(dtype), "ToCopyBackward0")
@@ -134,3 +134,12 @@ def detach(input):
 def detach_(input):
     """torch.detach_: ``input.detach_()``."""
     return input.detach_()
+
+
+def to_dlpack(tensor):
+    """torch.to_dlpack: a DLPack capsule sharing the tensor's memory (JAX's ``__dlpack__``)."""
+    return tensor._data.__dlpack__()
+
+
+Tensor.__dlpack__ = lambda self, *args, **kwargs: self._data.__dlpack__(*args, **kwargs)
+Tensor.__dlpack_device__ = lambda self: self._data.__dlpack_device__()

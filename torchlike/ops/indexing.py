@@ -27,7 +27,7 @@ __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "permute", "sque
            "unravel_index", "tile", "diagonal", "as_strided", "diagonal_scatter", "select_scatter", "slice_scatter",
            "narrow_copy", "conj", "adjoint", "is_conj", "resolve_conj", "split_with_sizes", "unsafe_split",
            "unsafe_chunk", "unsafe_split_with_sizes", "slice_copy", "nonzero_static", "index_put_",
-           "as_strided_scatter"]
+           "as_strided_scatter", "resize_as_"]
 
 
 def _view(src, k, args, statics, shape, strides, offset):

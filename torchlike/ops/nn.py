@@ -9,6 +9,8 @@ call the nn.functional function. ``cudnn_enabled`` arguments are accepted and ig
 from ..nn import functional as F
 from ..nn.functional.dropout import _apply as _dropout
 from ..nn.functional.loss import _pointwise as _pointwise_loss
+from ..nn.functional.sparse import _renorm_k
+from ..autograd import grad_mode
 from ..nn.modules.rnn import _cell_kernels
 from .._dispatch import apply
 
@@ -26,6 +28,7 @@ __all__ = [
     "grid_sampler", "grid_sampler_2d", "grid_sampler_3d", "kl_div", "binary_cross_entropy_with_logits",
     "cosine_embedding_loss", "hinge_embedding_loss", "margin_ranking_loss", "poisson_nll_loss",
     "triplet_margin_loss", "ctc_loss", "lstm_cell", "gru_cell", "rnn_tanh_cell", "rnn_relu_cell",
+    "native_dropout", "native_layer_norm", "embedding_renorm_", "norm_except_dim",
 ]
 
 globals().update({name: getattr(F, name) for name in __all__[:__all__.index("selu")]
@@ -215,3 +218,36 @@ lstm_cell = _cell_form("lstm_cell", "LSTM")
 gru_cell = _cell_form("gru_cell", "GRU")
 rnn_tanh_cell = _cell_form("rnn_tanh_cell", "RNN_TANH")
 rnn_relu_cell = _cell_form("rnn_relu_cell", "RNN_RELU")
+
+
+def native_dropout(input, p, train):
+    """torch.native_dropout: (output, keep mask as bool); outside training the output is a copy
+    and the mask all True."""
+    if not train:
+        return input.clone(), input.new_ones(input.shape).bool()
+    out = F.dropout(input, p, True)
+    return out, (out != 0) if p < 1 else out.bool()
+
+
+def native_layer_norm(input, normalized_shape, weight, bias, eps):
+    """torch.native_layer_norm: (output, mean, rstd), the statistics over the normalised
+    dims kept as size-1 dims."""
+    dims = tuple(range(input.ndim - len(normalized_shape), input.ndim))
+    mean = input.detach().mean(dims, keepdim=True)
+    rstd = (input.detach().var(dims, unbiased=False, keepdim=True) + eps).rsqrt()
+    return F.layer_norm(input, normalized_shape, weight, bias, eps), mean, rstd
+
+
+def embedding_renorm_(input, indices, max_norm, norm_type):
+    """torch.embedding_renorm_: rescale the rows of ``input`` picked by ``indices`` to norm at
+    most ``max_norm``, in place (nn.functional.embedding's max_norm kernel)."""
+    with grad_mode.no_grad():
+        return input._inplace_(apply(_renorm_k, (indices, input.detach()), (float(max_norm), float(norm_type))))
+
+
+def norm_except_dim(v, pow=2, dim=0):
+    """torch.norm_except_dim (weight_norm's norm): the ``pow``-norm over every dim but ``dim``,
+    keeping them as size-1 dims; ``dim=-1`` is the norm of all elements."""
+    if dim == -1:
+        return v.norm(pow)
+    return v.norm(pow, dim=[d for d in range(v.ndim) if d != dim], keepdim=True)

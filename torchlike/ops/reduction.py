@@ -22,7 +22,7 @@ from ._util import dims_arg, float_dtype, wrap_dim, write_out
 __all__ = ["return_types", "sum", "mean", "nansum", "nanmean", "prod", "amax", "amin", "aminmax", "max", "min",
            "argmax", "argmin", "all", "any", "count_nonzero", "logsumexp", "std", "var", "std_mean", "var_mean",
            "norm", "dist", "median", "nanmedian", "mode", "quantile", "nanquantile", "unique",
-           "unique_consecutive"]
+           "unique_consecutive", "frobenius_norm", "nuclear_norm"]
 
 
 # ---- torch.return_types --------------------------------------------------------------------
@@ -426,6 +426,18 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
         p = 2.0 if p == "fro" else float(p)
         result = apply(_VECTOR_NORM, (input,), (p, _dims(dim, input.ndim), bool(keepdim), dt.jax))
     return write_out(out, result)
+
+
+def frobenius_norm(input, dim=(), keepdim=False, *, out=None):
+    """torch.frobenius_norm: :func:`norm` with p='fro' over ``dim``."""
+    return norm(input, "fro", dim, keepdim, out=out)
+
+
+def nuclear_norm(input, dim=None, keepdim=False, *, out=None):
+    """torch.nuclear_norm: :func:`norm` with p='nuc' (over ``dim`` or the only two dims)."""
+    if isinstance(dim, bool):  # nuclear_norm(input, keepdim)
+        dim, keepdim = None, dim
+    return norm(input, "nuc", dim, keepdim, out=out)
 
 
 @tensor_method()
