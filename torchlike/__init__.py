@@ -30,6 +30,8 @@ from .nn.functional import log_softmax, softmax  # noqa: E402  (torch.softmax, t
 from .random import *  # noqa: E402,F401,F403
 from ._legacy import TYPES as _TYPES  # noqa: E402
 from ._settings import *  # noqa: E402,F401,F403
+from ._higher_order_ops import cond, vmap, while_loop  # noqa: E402,F401
+from .jit import fork, wait  # noqa: E402,F401  (torch.fork / torch.wait: TorchScript's)
 from ._alias import install_as_torch  # noqa: E402,F401
 
 globals().update(_TYPES)
