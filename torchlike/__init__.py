@@ -143,3 +143,12 @@ Tensor.is_neg = is_neg
 
 
 __version__ = "0.1.0"
+from . import cpu, functional, version  # noqa: E402,F401  (after __version__, which torchlike.version reads)
+
+
+class OutOfMemoryError(RuntimeError):
+    """torch.OutOfMemoryError: raised when a device runs out of memory."""
+
+
+class AcceleratorError(RuntimeError):
+    """torch.AcceleratorError: an error reported by an accelerator's runtime."""
