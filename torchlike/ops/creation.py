@@ -20,6 +20,7 @@ import numpy as np
 from .. import _device, _dtype
 from .._dispatch import Kernel, apply, run
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
+from . import _pieces
 from ._util import write_out
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "zeros_like",
@@ -257,12 +258,13 @@ def _scan(data, shape, dim, tensors):
     return found or _dtype.get_default_dtype()
 
 
-def _plain(data):
-    """``data`` with its one-element tensors replaced by Python numbers."""
+def _plain(data, values):
+    """``data`` with its one-element tensors replaced by the next of ``values`` (an iterator
+    over their Python numbers, in the order _scan met them)."""
     if isinstance(data, Tensor):
-        return data.item()
+        return next(values)
     if _is_sequence(data) and not isinstance(data, np.ndarray):
-        return [_plain(x) for x in data]
+        return [_plain(x, values) for x in data]
     return data
 
 
@@ -273,8 +275,8 @@ def _data_array(data, dtype):
     else:
         tensors = []
         inferred = _scan(data, _sizes(data), 0, tensors)
-        if tensors:
-            data = _plain(data)
+        if tensors:  # their values come to the host together, one transfer per dtype
+            data = _plain(data, iter(_pieces.host_values(tensors)))
     try:
         return jnp.asarray(np.asarray(data, dtype=(dtype or inferred).jax))
     except OverflowError:

@@ -17,6 +17,7 @@ from .._dispatch import Kernel, apply, device_index
 from .._tensor import _TYPE_NAMES, Tensor, _strided_scatter, contiguous_strides, strided_gather, tensor_method
 from ..autograd.grad_mode import state as _state
 from ._util import copy_variant, functional_inplace, inplace_variant, wrap_dim, write_out
+from . import _pieces as _many
 
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "permute", "squeeze", "unsqueeze", "flatten",
            "unflatten", "select", "narrow", "unbind", "split", "chunk", "movedim", "moveaxis", "cat", "concat",
@@ -379,10 +380,18 @@ def narrow(input, dim, start, length):
 def _pieces(input, dim, bounds):
     """Views ``input[start:end]`` along ``dim`` for each (start, end) of ``bounds`` (one kernel)."""
     bounds = tuple((s, max(s, e)) for s, e in bounds)
-    outs = apply(_split, (input,), (dim, bounds))
+    if len(bounds) <= _many.SMALL:
+        outs = apply(_split, (input,), (dim, bounds))
+    else:  # many pieces: bucketed kernels, one node (see ops/_pieces.py)
+        shape, dtype = input._data.shape, input._data.dtype
+        lengths = [e - s for s, e in bounds]
+        shapes = [shape[:dim] + (n,) + shape[dim + 1:] for n in lengths]
+        with _many.gc_paused():
+            outs = _many.pieces(input, dim, _many.runs_of(shapes, [dtype] * len(shapes), dim, lengths))
     strides = input.stride()
-    return tuple(out._as_view_of(input, strides, input._offset + start * strides[dim])
-                 for out, (start, _) in zip(outs, bounds))
+    with _many.gc_paused():
+        return tuple(out._as_view_of(input, strides, input._offset + start * strides[dim])
+                     for out, (start, _) in zip(outs, bounds))
 
 
 _split = Kernel(lambda dim, bounds, a: tuple(jax.lax.slice_in_dim(a, s, e, axis=dim) for s, e in bounds),
@@ -423,8 +432,14 @@ def unbind(input, dim=0):
     shape, strides = list(input.shape), list(input.stride())
     step = strides[dim]
     del shape[dim], strides[dim]
-    outs = apply(_unbind, (input,), (dim,))
-    return tuple(o._as_view_of(input, tuple(strides), input._offset + i * step) for i, o in enumerate(outs))
+    if input._data.shape[dim] <= _many.SMALL:
+        outs = apply(_unbind, (input,), (dim,))
+    else:  # many rows: bucketed kernels, one node (see ops/_pieces.py)
+        run = _many.Run(0, 1, input._data.shape[dim], shape, input._data.dtype)
+        with _many.gc_paused():
+            outs = _many.pieces(input, dim, [run], "UnbindBackward0")
+    with _many.gc_paused():
+        return tuple(o._as_view_of(input, tuple(strides), input._offset + i * step) for i, o in enumerate(outs))
 
 
 # ---- __getitem__ / __setitem__ --------------------------------------------------------
@@ -792,20 +807,38 @@ def _tensors_arg(tensors, name):
 def cat(tensors, dim=0, *, out=None):
     """torch.cat: 1-D empty tensors are skipped, as legacy torch allows; dtypes promote."""
     tensors = _tensors_arg(tensors, "cat")
-    parts = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])
-    ref = parts[0]
-    if ref.ndim == 0:
+    return write_out(out, _cat_shaped(tensors, [t._data.shape for t in tensors], dim))
+
+
+def _promoted(tensors):
+    """The promotion of the tensors' dtypes (what torch.result_type gives dimensioned tensors)."""
+    return functools.reduce(_dtype.promote_types, map(_dtype.from_jax, {t._data.dtype for t in tensors}))
+
+
+def _cat_shaped(tensors, shapes, dim):
+    """cat of ``tensors`` reshaped to ``shapes`` (what hstack/vstack/... give them). Up to
+    _many.SMALL tensors: one kernel; more: bucketed writes with one node (see ops/_pieces.py)."""
+    parts = [(t, s) for t, s in zip(tensors, shapes) if s != (0,)] or [(tensors[0], shapes[0])]
+    ref = parts[0][1]
+    if not ref:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
-    d = wrap_dim(dim, ref.ndim)
-    for i, p in enumerate(parts):
-        if p.ndim != ref.ndim:
-            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.ndim} and {p.ndim}")
-        for ax in range(ref.ndim):
-            if ax != d and p.shape[ax] != ref.shape[ax]:
+    d = wrap_dim(dim, len(ref))
+    for i, (_, s) in enumerate(parts):
+        if s == ref:
+            continue
+        if len(s) != len(ref):
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {len(ref)} and {len(s)}")
+        for ax in range(len(ref)):
+            if ax != d and s[ax] != ref[ax]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
-                                   f"{ref.shape[ax]} but got size {p.shape[ax]} for tensor number {i} in the list.")
-    dt = _dtype.result_type_of(parts)
-    return write_out(out, apply(_cat, parts, (d, dt.jax)))
+                                   f"{ref[ax]} but got size {s[ax]} for tensor number {i} in the list.")
+    tensors = [t for t, _ in parts]
+    dt = _promoted(tensors)
+    if len(parts) <= _many.SMALL:
+        return apply(_cat, [t if t._data.shape == s else reshape(t, s) for t, s in parts], (d, dt.jax))
+    lengths = [s[d] for _, s in parts]
+    runs = _many.runs_of([t._data.shape for t in tensors], [t._data.dtype for t in tensors], d, lengths)
+    return _many.join(tensors, d, ref[:d] + (sum(lengths),) + ref[d + 1:], dt.jax, runs)
 
 
 concat = concatenate = cat
@@ -813,37 +846,40 @@ concat = concatenate = cat
 
 def stack(tensors, dim=0, *, out=None):
     tensors = _tensors_arg(tensors, "stack")
-    ref = tensors[0]
+    ref = tensors[0]._data.shape
     for i, t_ in enumerate(tensors):
-        if t_.shape != ref.shape:
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref.shape)} at entry 0 and "
+        if t_._data.shape != ref:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} at entry 0 and "
                                f"{list(t_.shape)} at entry {i}")
-    d = wrap_dim(dim, ref.ndim + 1)
-    dt = _dtype.result_type_of(tensors)
-    return write_out(out, apply(_stack, tensors, (d, dt.jax)))
+    d = wrap_dim(dim, len(ref) + 1)
+    dt = _promoted(tensors)
+    if len(tensors) <= _many.SMALL:
+        return write_out(out, apply(_stack, tensors, (d, dt.jax)))
+    runs = _many.runs_of([ref] * len(tensors), [t._data.dtype for t in tensors], d, [1] * len(tensors))
+    return write_out(out, _many.join(tensors, d, ref[:d] + (len(tensors),) + ref[d:], dt.jax, runs,
+                                     "StackBackward0"))
+
+
+def _atleast_shape(shape, n):
+    """torch.atleast_{1,2,3}d's shape: () -> (1,)*n, (k,) -> (1, k) / (1, k, 1), (m, k) -> (m, k, 1)."""
+    if len(shape) >= n:
+        return shape
+    if n < 3 or not shape:
+        return (1,) * (n - len(shape)) + shape
+    return ((1,) + shape if len(shape) == 1 else shape) + (1,)
 
 
 def _joined(name, tensors, dim, min_ndim):
     """cat along ``dim`` after giving each tensor at least ``min_ndim`` dims the way torch's
-    atleast_{1,2,3}d do (1-D (n,) -> (1, n) -> (1, n, 1))."""
+    atleast_{1,2,3}d do."""
     tensors = _tensors_arg(tensors, name)
-    return cat([_atleast(t_, min_ndim) for t_ in tensors], dim)
-
-
-def _atleast(x, n):
-    """torch.atleast_{1,2,3}d's reshape: () -> (1,)*n, (k,) -> (1, k) / (1, k, 1), (m, k) -> (m, k, 1)."""
-    shape = tuple(x.shape)
-    if len(shape) >= n:
-        return x
-    if n < 3 or not shape:
-        return reshape(x, (1,) * (n - len(shape)) + shape)
-    return reshape(x, ((1,) + shape if len(shape) == 1 else shape) + (1,))
+    return _cat_shaped(tensors, [_atleast_shape(t._data.shape, min_ndim) for t in tensors], dim)
 
 
 def hstack(tensors, *, out=None):
     """torch.hstack: cat along dim 1 (dim 0 for 1-D tensors)."""
-    tensors = [_atleast(t_, 1) for t_ in _tensors_arg(tensors, "hstack")]
-    return write_out(out, cat(tensors, 0 if tensors[0].ndim == 1 else 1))
+    tensors = _tensors_arg(tensors, "hstack")
+    return write_out(out, _joined("hstack", tensors, 0 if tensors[0].ndim <= 1 else 1, 1))
 
 
 def vstack(tensors, *, out=None):
@@ -862,7 +898,8 @@ def dstack(tensors, *, out=None):
 def column_stack(tensors, *, out=None):
     """torch.column_stack: 0-d and 1-d tensors become columns, then cat along dim 1."""
     tensors = _tensors_arg(tensors, "column_stack")
-    return write_out(out, cat([reshape(t_, (t_.numel(), 1)) if t_.ndim <= 1 else t_ for t_ in tensors], 1))
+    shapes = [(t._data.size, 1) if t._data.ndim <= 1 else t._data.shape for t in tensors]
+    return write_out(out, _cat_shaped(tensors, shapes, 1))
 
 
 # ---- splitting --------------------------------------------------------------------------
