@@ -68,7 +68,7 @@ contiguous_format = memory_format("contiguous_format")
 channels_last = memory_format("channels_last")
 channels_last_3d = memory_format("channels_last_3d")
 preserve_format = memory_format("preserve_format")
-legacy_contiguous_format = memory_format("legacy_contiguous_format")
+legacy_contiguous_format = contiguous_format  # the same object, as in torch
 
 pi, e, inf, nan = _math.pi, _math.e, _math.inf, _math.nan
 newaxis = None

@@ -3,7 +3,8 @@ torch.kl_div ...): torch's native (ATen) signatures over nn.functional's kernels
 
 Where torch's top-level function is nn.functional's own (``torch.conv2d is F.conv2d``), it is the
 same object here too. The others keep torch's native signatures (positional ``train``, integer
-``reduction`` 0/1/2 = none/mean/sum, ``embedding(weight, indices)``, integer grid-sampler modes) and
+``reduction`` 0/1/2 = none/mean/sum, where an omitted reduction means none as in torch's Python
+bindings (their schemas say mean), ``embedding(weight, indices)``, integer grid-sampler modes) and
 call the nn.functional function. ``cudnn_enabled`` arguments are accepted and ignored.
 """
 from ..nn import functional as F
@@ -17,6 +18,7 @@ from .._dispatch import apply
 __all__ = [
     # nn.functional's own functions, as in torch
     "adaptive_avg_pool1d", "avg_pool1d", "bilinear", "celu_", "channel_shuffle", "conv1d", "conv2d", "conv3d",
+    "conv_tbc",
     "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "cosine_similarity", "hardshrink",
     "native_channel_shuffle", "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle", "prelu", "relu_",
     "rrelu_", "selu_", "threshold_",
@@ -160,28 +162,28 @@ def grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners):
 grid_sampler_2d = grid_sampler_3d = grid_sampler
 
 
-def kl_div(input, target, reduction=1, *, log_target=False):
+def kl_div(input, target, reduction=0, *, log_target=False):
     """torch.kl_div: integer ``reduction`` (1: the element mean, without nn.functional's warning)."""
     return _pointwise_loss("kl_div", input, target, _reduction(reduction), options=(bool(log_target),))
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1):
+def binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0):
     """torch.binary_cross_entropy_with_logits: integer ``reduction``."""
     return F.binary_cross_entropy_with_logits(input, target, weight, reduction=_reduction(reduction),
                                               pos_weight=pos_weight)
 
 
-def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=1):
+def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction=0):
     """torch.cosine_embedding_loss: integer ``reduction``."""
     return F.cosine_embedding_loss(input1, input2, target, margin, reduction=_reduction(reduction))
 
 
-def hinge_embedding_loss(input, target, margin=1.0, reduction=1):
+def hinge_embedding_loss(input, target, margin=1.0, reduction=0):
     """torch.hinge_embedding_loss: integer ``reduction``."""
     return F.hinge_embedding_loss(input, target, margin, reduction=_reduction(reduction))
 
 
-def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=1):
+def margin_ranking_loss(input1, input2, target, margin=0.0, reduction=0):
     """torch.margin_ranking_loss: integer ``reduction``."""
     return F.margin_ranking_loss(input1, input2, target, margin, reduction=_reduction(reduction))
 
@@ -191,12 +193,12 @@ def poisson_nll_loss(input, target, log_input, full, eps, reduction):
     return F.poisson_nll_loss(input, target, log_input, full, eps=eps, reduction=_reduction(reduction))
 
 
-def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction=1):
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6, swap=False, reduction=0):
     """torch.triplet_margin_loss: integer ``reduction``."""
     return F.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction=_reduction(reduction))
 
 
-def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=1, zero_infinity=False):
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=0, zero_infinity=False):
     """torch.ctc_loss: integer ``reduction``."""
     return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, _reduction(reduction),
                       zero_infinity)

@@ -582,11 +582,12 @@ def rsub(input, other, *, alpha=1):
     return sub(as_operand(other), input, alpha=alpha)
 
 
-_heaviside = Kernel(lambda a, b: jnp.heaviside(a, b).astype(a.dtype), "NotImplemented")
+_heaviside = Kernel(lambda a, b: jnp.where(a == 0, b, a > 0).astype(a.dtype), "NotImplemented")
 
 
 def heaviside(input, values, *, out=None):
-    """torch.heaviside: 0 below zero, ``values`` at zero, 1 above (not differentiable, as in torch)."""
+    """torch.heaviside: ``values`` where input is zero, else 1 above zero and 0 otherwise (NaN
+    included, as torch); not differentiable, as in torch."""
     if input.dtype is not values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     if input.dtype.category == 3:

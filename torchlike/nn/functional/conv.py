@@ -16,7 +16,7 @@ from .padding import pad_array
 from .pooling import _ntuple, _windows
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "unfold",
-           "fold"]
+           "fold", "conv_tbc"]
 
 
 def _conv(n, stride, padding, dilation, groups, mode, transposed, dtype, x, w, *bias):
@@ -121,6 +121,12 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
 def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
     """torch.nn.functional.conv_transpose3d."""
     return _conv_t(3, input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+def conv_tbc(input, weight, bias, pad=0):
+    """torch.nn.functional.conv_tbc: a 1-d convolution of a (time, batch, channels) input with a
+    (kernel, in, out) weight, giving (time', batch, out)."""
+    return conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, padding=pad).permute(2, 0, 1)
 
 
 # ---- im2col / col2im -----------------------------------------------------------------------
