@@ -354,6 +354,21 @@ def test_settings_without_effect_are_reported():
     assert str(torchlike.get_default_device()) == str(torch.get_default_device())
 
 
+def test_autocast_is_reported_disabled_and_device_modules():
+    with torchlike.autocast("cpu", enabled=False) as ctx:
+        assert not torchlike.is_autocast_enabled("cpu") and ctx.fast_dtype is torchlike.bfloat16
+    with pytest.warns(UserWarning, match="autocast"):
+        with torchlike.autocast("cuda", dtype=torchlike.float16):
+            assert torchlike.ones(2).dtype is torchlike.float32
+    assert torchlike.autocast("cpu", enabled=False)(lambda x: x * 2)(3) == 6
+    assert torchlike.get_device_module("cpu") is torchlike.cpu and torch.get_device_module("cpu") is torch.cpu
+    assert torchlike.get_device_module("cuda") is torchlike.cuda
+    assert torchlike.cpu.device_count() == torch.cpu.device_count() and torchlike.cpu.is_available()
+    assert torchlike.version.cuda == torch.version.cuda and torchlike.version.hip == torch.version.hip
+    for exc in ("OutOfMemoryError", "AcceleratorError"):
+        assert issubclass(getattr(torchlike, exc), RuntimeError) and issubclass(getattr(torch, exc), RuntimeError)
+
+
 ERRORS = [
     lambda L: L.heaviside(L.zeros(2), L.zeros(2, dtype=L.int64)),
     lambda L: L.set_deterministic_debug_mode("x"),

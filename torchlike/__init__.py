@@ -12,6 +12,7 @@ _jax.config.update("jax_enable_x64", True)
 from . import autograd  # noqa: E402  (first: it loads the Tensor/dispatch/graph cycle in a working order)
 from . import _dtype  # noqa: E402
 from ._device import device  # noqa: E402
+from ._device import device as _device_cls  # noqa: E402
 from ._dtype import (bfloat16, bool, can_cast, cdouble, cfloat, complex64, complex128, double, dtype, finfo,  # noqa
                      float, float16, float32, float64, get_default_dtype, half, iinfo, int, int8, int16, int32, int64,
                      is_complex, is_floating_point, long, promote_types, result_type, set_default_dtype, short, uint8)
@@ -132,6 +133,21 @@ def is_neg(input):
 def is_distributed(input):
     """torch.is_distributed: False (no distributed tensors here)."""
     return False
+
+
+def get_device_module(device=None):
+    """torch.get_device_module: the module of a device type (torchlike.cuda, torchlike.cpu ...);
+    by default the current accelerator's, else torchlike.cpu."""
+    import importlib
+    if device is None:
+        kind = accelerator.current_accelerator().type if accelerator.is_available() else "cpu"
+    else:
+        kind = device.type if isinstance(device, _device_cls) else _device_cls(device).type
+    try:
+        return importlib.import_module(f"{__name__}.{kind}")
+    except ModuleNotFoundError:
+        raise RuntimeError(f"Device '{kind}' does not have a corresponding module registered as 'torch.{kind}'.") \
+            from None
 
 
 def get_device(input):

@@ -21,8 +21,8 @@ __all__ = [
     "get_autocast_gpu_dtype", "set_autocast_gpu_dtype", "is_autocast_ipu_enabled", "set_autocast_ipu_enabled",
     "get_autocast_ipu_dtype", "set_autocast_ipu_dtype", "is_autocast_xla_enabled", "set_autocast_xla_enabled",
     "get_autocast_xla_dtype", "set_autocast_xla_dtype", "is_autocast_cache_enabled", "set_autocast_cache_enabled",
-    "clear_autocast_cache", "autocast_increment_nesting", "autocast_decrement_nesting", "compiled_with_cxx11_abi",
-    "is_vulkan_available",
+    "clear_autocast_cache", "autocast_increment_nesting", "autocast_decrement_nesting", "autocast",
+    "compiled_with_cxx11_abi", "is_vulkan_available",
 ]
 
 _state = {"num_threads": os.cpu_count() or 1, "num_interop_threads": os.cpu_count() or 1,
@@ -231,6 +231,36 @@ def autocast_decrement_nesting():
     """torch.autocast_decrement_nesting: the new nesting depth."""
     _state["autocast_nesting"] -= 1
     return _state["autocast_nesting"]
+
+
+class autocast:
+    """torch.autocast(device_type, dtype=None, enabled=True, cache_enabled=None), as a context
+    manager or decorator. torchlike has no mixed-precision autocast: with ``enabled=True`` it
+    warns once per use and the code inside runs in the tensors' own dtypes, as torch does when
+    autocast is unavailable on a device ("Disabling autocast"); ``enabled=False`` is silent."""
+
+    def __init__(self, device_type, dtype=None, enabled=True, cache_enabled=None):
+        if not isinstance(device_type, str):
+            raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+        self.device = device_type
+        self.fast_dtype = dtype or get_autocast_dtype(device_type)
+        self._enabled = enabled
+
+    def __enter__(self):
+        if self._enabled:
+            warnings.warn("torchlike has no autocast: disabling autocast, the code runs in the tensors' own dtypes",
+                          stacklevel=2)
+        return self
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        return False
+
+    def __call__(self, func):
+        def decorated(*args, **kwargs):
+            with self:
+                return func(*args, **kwargs)
+        decorated.__wrapped__ = func
+        return decorated
 
 
 # ---- build -------------------------------------------------------------------------------
