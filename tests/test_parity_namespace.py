@@ -292,6 +292,26 @@ def test_constants_and_memory_formats():
     assert x.to(memory_format=torchlike.channels_last).shape == x.clone(memory_format=torchlike.preserve_format).shape
 
 
+EXTRA_DTYPES = ["uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz",
+                "float8_e8m0fnu"]
+
+
+@pytest.mark.parametrize("name", EXTRA_DTYPES)
+def test_storage_dtypes(name):
+    t_dt, l_dt = getattr(torch, name), getattr(torchlike, name)
+    assert (repr(l_dt), l_dt.itemsize, l_dt.is_signed, l_dt.is_floating_point) == \
+        (repr(t_dt), t_dt.itemsize, t_dt.is_signed, t_dt.is_floating_point)
+    # in-range values: out of range, torch saturates float8 and wraps uint conversions, JAX differs
+    values = np.array([0.0, 1.3, 3.0, 60000.0] if name.startswith("uint") else
+                      [0.5, 1.3, 3.0, 56.0] if name == "float8_e8m0fnu" else [0.0, 1.3, -3.0, 56.0], "float32")
+    check(Case(name, lambda L: (L.tensor(values).to(getattr(L, name)).float(),
+                                L.ones(2, dtype=getattr(L, name)).double(),
+                                repr(L.promote_types(getattr(L, name), getattr(L, name))))))
+    other = "uint8" if name.startswith("uint") else "float32"
+    expect_error(lambda L: L.promote_types(getattr(L, name), getattr(L, other)))
+    expect_error(lambda L: L.ones(2, dtype=getattr(L, name)) + L.ones(2, dtype=getattr(L, other)))
+
+
 SETTINGS = [  # (setter call, getter) pairs run on both libraries, defaults restored afterwards
     (lambda L: L.set_num_threads(3), lambda L: L.get_num_threads()),
     (lambda L: L.set_deterministic_debug_mode("warn"),

@@ -15,7 +15,9 @@ from ._device import device  # noqa: E402
 from ._device import device as _device_cls  # noqa: E402
 from ._dtype import (bfloat16, bool, can_cast, cdouble, cfloat, complex64, complex128, double, dtype, finfo,  # noqa
                      float, float16, float32, float64, get_default_dtype, half, iinfo, int, int8, int16, int32, int64,
-                     is_complex, is_floating_point, long, promote_types, result_type, set_default_dtype, short, uint8)
+                     is_complex, is_floating_point, long, promote_types, result_type, set_default_dtype, short, uint8,
+                     uint16, uint32, uint64, float8_e4m3fn, float8_e4m3fnuz, float8_e5m2, float8_e5m2fnuz,
+                     float8_e8m0fnu)
 from ._size import Size  # noqa: E402
 from ._tensor import Tensor  # noqa: E402
 from ._tensor_str import set_printoptions  # noqa: E402

@@ -7,7 +7,8 @@ __all__ = [
     "complex64", "cfloat", "complex128", "cdouble", "uint8", "int8", "int16", "short",
     "int32", "int", "int64", "long", "bool",
     "get_default_dtype", "set_default_dtype", "promote_types", "result_type", "can_cast",
-    "is_floating_point", "is_complex", "finfo", "iinfo",
+    "is_floating_point", "is_complex", "finfo", "iinfo", "uint16", "uint32", "uint64", "float8_e4m3fn",
+    "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz", "float8_e8m0fnu",
 ]
 
 _BOOL, _INT, _FLOAT, _COMPLEX = range(4)
@@ -23,7 +24,7 @@ class dtype:
         self.jax = np.dtype(jax_dtype)
         self.category = category
         self.itemsize = self.jax.itemsize
-        self.is_signed = category != _BOOL and name != "uint8"
+        self.is_signed = category != _BOOL and not name.startswith("uint") and name != "float8_e8m0fnu"
         self._rank = rank
 
     @property
@@ -63,6 +64,22 @@ complex128 = cdouble = dtype("complex128", np.complex128, _COMPLEX, 3)
 ALL = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64, complex128)
 _FROM_JAX = {d.jax: d for d in ALL}
 
+# Storage and conversion dtypes: torch creates, converts and prints them, but its kernels mostly
+# lack them and promotion with any other dtype is an error. Here ops on them run in JAX.
+uint16 = dtype("uint16", np.uint16, _INT, 2)
+uint32 = dtype("uint32", np.uint32, _INT, 3)
+uint64 = dtype("uint64", np.uint64, _INT, 4)
+float8_e4m3fn = dtype("float8_e4m3fn", jnp.float8_e4m3fn, _FLOAT, 0)
+float8_e4m3fnuz = dtype("float8_e4m3fnuz", jnp.float8_e4m3fnuz, _FLOAT, 0)
+float8_e5m2 = dtype("float8_e5m2", jnp.float8_e5m2, _FLOAT, 0)
+float8_e5m2fnuz = dtype("float8_e5m2fnuz", jnp.float8_e5m2fnuz, _FLOAT, 0)
+float8_e8m0fnu = dtype("float8_e8m0fnu", jnp.float8_e8m0fnu, _FLOAT, 0)
+EXTRA = (uint16, uint32, uint64, float8_e4m3fn, float8_e4m3fnuz, float8_e5m2, float8_e5m2fnuz, float8_e8m0fnu)
+EXTRA_NAMES = {uint16: "UInt16", uint32: "UInt32", uint64: "UInt64", float8_e4m3fn: "Float8_e4m3fn",
+               float8_e4m3fnuz: "Float8_e4m3fnuz", float8_e5m2: "Float8_e5m2", float8_e5m2fnuz: "Float8_e5m2fnuz",
+               float8_e8m0fnu: "Float8_e8m0fnu"}
+_FROM_JAX.update({d.jax: d for d in EXTRA})
+
 
 def from_jax(jax_dtype):
     """The torch dtype of a JAX/NumPy dtype; raises TypeError for dtypes torch lacks."""
@@ -72,9 +89,6 @@ def from_jax(jax_dtype):
         d = np.dtype(jax_dtype)
         if d in _FROM_JAX:
             return _FROM_JAX[d]
-        if d == np.uint16 or d == np.uint32 or d == np.uint64:
-            raise TypeError(f"can't convert np.ndarray of type numpy.{d}. The only supported types are: "
-                            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool.")
         raise TypeError(f"unsupported dtype {d}")
 
 
@@ -116,7 +130,20 @@ def _promote(a, b):
     return hi
 
 
-_PROMOTE = {(a, b): _promote(a, b) for a in ALL for b in ALL}
+class _Promotions(dict):
+    """promote_types over ALL; a pair with an EXTRA dtype promotes only with itself (torch's errors)."""
+
+    def __missing__(self, key):
+        a, b = key
+        if a is b:
+            return a
+        from ._tensor import _TYPE_NAMES
+        kind = "Float8 Types" if "float8" in a.name + b.name else "uint16, uint32, uint64 types"
+        raise RuntimeError(f"Promotion for {kind} is not supported, attempted to promote {_TYPE_NAMES[a]} and "
+                           f"{_TYPE_NAMES[b]}")
+
+
+_PROMOTE = _Promotions({(a, b): _promote(a, b) for a in ALL for b in ALL})
 
 
 def promote_types(type1, type2):

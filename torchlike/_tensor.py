@@ -530,6 +530,7 @@ def _wrap_dim(dim, ndim):
 _TYPE_NAMES = {d: {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
                    "complex64": "ComplexFloat", "complex128": "ComplexDouble", "uint8": "Byte", "int8": "Char",
                    "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}[d.name] for d in _dtype.ALL}
+_TYPE_NAMES.update(_dtype.EXTRA_NAMES)
 
 
 def _rebuild(array, requires_grad, cls=Tensor):
