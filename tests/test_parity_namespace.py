@@ -389,6 +389,18 @@ def test_autocast_is_reported_disabled_and_device_modules():
         assert issubclass(getattr(torchlike, exc), RuntimeError) and issubclass(getattr(torch, exc), RuntimeError)
 
 
+def test_compiler_module():
+    for L in (torch, torchlike):
+        assert not L.compiler.is_compiling() and not L.compiler.is_dynamo_compiling() and not L.compiler.is_exporting()
+        assert L.compiler.disable(recursive=False)(abs)(-2) == 2 and L.compiler.disable(abs)(-3) == 3
+
+    def step(x):
+        return x * 3 if torchlike.compiler.is_compiling() else x * 2
+
+    assert torchlike.compiler.compile(step)(torchlike.ones(2)).tolist() == [3.0, 3.0]
+    assert step(torchlike.ones(2)).tolist() == [2.0, 2.0]
+
+
 ERRORS = [
     lambda L: L.heaviside(L.zeros(2), L.zeros(2, dtype=L.int64)),
     lambda L: L.set_deterministic_debug_mode("x"),
