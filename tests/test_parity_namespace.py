@@ -385,6 +385,9 @@ def test_autocast_is_reported_disabled_and_device_modules():
     assert torchlike.get_device_module("cuda") is torchlike.cuda
     assert torchlike.cpu.device_count() == torch.cpu.device_count() and torchlike.cpu.is_available()
     assert torchlike.version.cuda == torch.version.cuda and torchlike.version.hip == torch.version.hip
+    for name in ("Number", "Device", "FileLike"):
+        assert set(map(str, getattr(torch.types, name).__args__)) - {"<class 'torch.device'>"} == \
+            set(map(str, getattr(torchlike.types, name).__args__)) - {"<class 'torchlike._device.device'>"}, name
     for exc in ("OutOfMemoryError", "AcceleratorError"):
         assert issubclass(getattr(torchlike, exc), RuntimeError) and issubclass(getattr(torch, exc), RuntimeError)
 

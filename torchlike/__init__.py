@@ -161,7 +161,7 @@ Tensor.is_neg = is_neg
 
 
 __version__ = "0.1.0"
-from . import compiler, cpu, functional, version  # noqa: E402,F401  (after __version__: version reads it)
+from . import compiler, cpu, functional, types, version  # noqa: E402,F401  (after __version__: version reads it)
 
 
 class OutOfMemoryError(RuntimeError):

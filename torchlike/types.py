@@ -1,0 +1,17 @@
+"""torch.types: the type aliases programs use in annotations (torchlike has no SymInt, so the
+``*LikeType`` aliases are the plain Python types)."""
+import os
+from typing import IO, Union
+
+from ._device import device as _device
+from ._size import Size  # noqa: F401
+from ._tensor import Tensor  # noqa: F401
+
+__all__ = ["Number", "Device", "FileLike", "IntLikeType", "FloatLikeType", "BoolLikeType", "Tensor", "Size"]
+
+Number = Union[int, float, bool]
+Device = Union[_device, str, int, None]
+FileLike = Union[str, os.PathLike[str], IO[bytes]]
+IntLikeType = int
+FloatLikeType = float
+BoolLikeType = bool
