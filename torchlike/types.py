@@ -4,8 +4,8 @@ import os
 from typing import IO, Union
 
 from ._device import device as _device
-from ._size import Size  # noqa: F401
-from ._tensor import Tensor  # noqa: F401
+from ._size import Size
+from ._tensor import Tensor
 
 __all__ = ["Number", "Device", "FileLike", "IntLikeType", "FloatLikeType", "BoolLikeType", "Tensor", "Size"]
 

@@ -33,9 +33,14 @@ __all__ = [
     "native_dropout", "native_layer_norm", "embedding_renorm_", "norm_except_dim",
 ]
 
-globals().update({name: getattr(F, name) for name in __all__[:__all__.index("selu")]
-                  if name != "native_channel_shuffle"})
-native_channel_shuffle = F.channel_shuffle
+# torch.X is F.X for these, as in torch
+adaptive_avg_pool1d, avg_pool1d, bilinear, celu_ = F.adaptive_avg_pool1d, F.avg_pool1d, F.bilinear, F.celu_
+channel_shuffle, native_channel_shuffle = F.channel_shuffle, F.channel_shuffle
+conv1d, conv2d, conv3d, conv_tbc = F.conv1d, F.conv2d, F.conv3d, F.conv_tbc
+conv_transpose1d, conv_transpose2d, conv_transpose3d = F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d
+cosine_similarity, hardshrink, pairwise_distance, pdist = F.cosine_similarity, F.hardshrink, F.pairwise_distance, F.pdist
+pixel_shuffle, pixel_unshuffle, prelu = F.pixel_shuffle, F.pixel_unshuffle, F.prelu
+relu_, rrelu_, selu_, threshold_ = F.relu_, F.rrelu_, F.selu_, F.threshold_
 
 _REDUCTIONS = ("none", "mean", "sum")  # torch's Reduction enum: 0, 1, 2
 _INTERPOLATION = ("bilinear", "nearest", "bicubic")  # torch's GridSamplerInterpolation enum
@@ -103,10 +108,13 @@ def _dropout_form(name, feature, alpha, inplace):
     return fn
 
 
-for _name, _feature, _alpha in (("dropout", False, False), ("alpha_dropout", False, True),
-                                ("feature_dropout", True, False), ("feature_alpha_dropout", True, True)):
-    globals()[_name] = _dropout_form(_name, _feature, _alpha, False)
-    globals()[_name + "_"] = _dropout_form(_name + "_", _feature, _alpha, True)
+dropout, dropout_ = _dropout_form("dropout", False, False, False), _dropout_form("dropout_", False, False, True)
+alpha_dropout = _dropout_form("alpha_dropout", False, True, False)
+alpha_dropout_ = _dropout_form("alpha_dropout_", False, True, True)
+feature_dropout = _dropout_form("feature_dropout", True, False, False)
+feature_dropout_ = _dropout_form("feature_dropout_", True, False, True)
+feature_alpha_dropout = _dropout_form("feature_alpha_dropout", True, True, False)
+feature_alpha_dropout_ = _dropout_form("feature_alpha_dropout_", True, True, True)
 
 
 def embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
