@@ -451,6 +451,10 @@ def test_control_flow(case):
     check(case)
 
 
+def test_fork_wait():
+    check(Case("fork_wait", lambda L, x: L.wait(L.fork(lambda a, k: (a * k).sum(), x, k=2.0)), (X,)))
+
+
 def test_vmap_refuses_random_ops_and_cond_traces_both_branches():
     for L in (torch, torchlike):
         with pytest.raises(RuntimeError, match="randomness"):
