@@ -805,7 +805,7 @@ def _tensors_arg(tensors, name):
 
 
 def cat(tensors, dim=0, *, out=None):
-    """torch.cat: 1-D empty tensors are skipped, as legacy torch allows; dtypes promote."""
+    """torch.cat: 1-D empty tensors take part as empty slices, as legacy torch allows; dtypes promote."""
     tensors = _tensors_arg(tensors, "cat")
     return write_out(out, _cat_shaped(tensors, [t._data.shape for t in tensors], dim))
 
@@ -818,11 +818,12 @@ def _promoted(tensors):
 def _cat_shaped(tensors, shapes, dim):
     """cat of ``tensors`` reshaped to ``shapes`` (what hstack/vstack/... give them). Up to
     _many.SMALL tensors: one kernel; more: bucketed writes with one node (see ops/_pieces.py)."""
-    parts = [(t, s) for t, s in zip(tensors, shapes) if s != (0,)] or [(tensors[0], shapes[0])]
-    ref = parts[0][1]
+    ref = next((s for s in shapes if s != (0,)), shapes[0])
     if not ref:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     d = wrap_dim(dim, len(ref))
+    empty = ref[:d] + (0,) + ref[d + 1:]  # what legacy 1-D empty tensors take part as
+    parts = [(t, empty if s == (0,) else s) for t, s in zip(tensors, shapes)]
     for i, (_, s) in enumerate(parts):
         if s == ref:
             continue

@@ -136,17 +136,26 @@ def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_le
 
 
 def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="right"):
-    """Stack variable-length (L_i, *) tensors into (T, B, *) (or (B, T, *)), padding each one."""
+    """Stack variable-length (L_i, *) tensors into (T, B, *) (or (B, T, *)), padding each one:
+    one cat of all sequences and one gather whose indices are computed on the host, so the
+    cost per sequence is a few microseconds and no program depends on the batch size."""
     if padding_side not in ("left", "right"):
         raise ValueError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
     if isinstance(sequences, Tensor):
         sequences = sequences.unbind(0)
-    steps = max(s.shape[0] for s in sequences)
-    padded = []
-    for s in sequences:
-        fill = s.new_full((steps - s.shape[0], *s.shape[1:]), padding_value)
-        padded.append(ops.cat([s, fill] if padding_side == "right" else [fill, s]))
-    return ops.stack(padded, 0 if batch_first else 1)
+    lengths = np.array([s.shape[0] for s in sequences], dtype=np.int64)
+    steps, rest = int(lengths.max()), tuple(sequences[0].shape[1:])
+    data = ops.cat(list(sequences))
+    t = np.arange(steps)[None, :]
+    if padding_side == "left":
+        t = t - (steps - lengths)[:, None]
+    starts = np.cumsum(lengths) - lengths
+    source = np.where((t >= 0) & (t < lengths[:, None]), starts[:, None] + t, data.shape[0])  # (B, T)
+    if not batch_first:
+        source = source.T
+    filler = ops.creation.full((1, *rest), padding_value, dtype=data.dtype, device=data.device)
+    padded = ops.cat([data, filler]).index_select(0, _int64(source.reshape(-1)))
+    return padded.reshape(*source.shape, *rest)
 
 
 def unpad_sequence(padded_sequences, lengths, batch_first=False):
