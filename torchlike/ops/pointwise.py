@@ -669,6 +669,7 @@ def _polygamma_method(self, n):
 
 
 Tensor.float_power_ = _float_power_
+Tensor.heaviside_ = inplace_variant(heaviside, "heaviside_")
 Tensor.conj_physical = conj_physical
 Tensor.conj_physical_ = _conj_physical_
 Tensor.polygamma = _polygamma_method
