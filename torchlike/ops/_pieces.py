@@ -97,11 +97,11 @@ def runs_of(shapes, dtypes, dim, lengths=None):
 
 
 @contextlib.contextmanager
-def gc_paused():
-    """Pause Python's cyclic garbage collector while many objects are made at once: its full
-    collections, triggered every few thousand allocations, took 2/3 of the time of making
+def gc_paused(n):
+    """Pause Python's cyclic garbage collector while ``n`` > SMALL pieces are made at once: its
+    full collections, triggered every few thousand allocations, took 2/3 of the time of making
     50 000 views (there are no reference cycles to find among fresh pieces)."""
-    if not gc.isenabled():
+    if n <= SMALL or not gc.isenabled():
         yield
         return
     gc.disable()

@@ -378,18 +378,18 @@ def narrow(input, dim, start, length):
 
 
 def _pieces(input, dim, bounds):
-    """Views ``input[start:end]`` along ``dim`` for each (start, end) of ``bounds`` (one kernel)."""
+    """Views ``input[start:end]`` along ``dim`` for each (start, end) of ``bounds``: one kernel, or for
+    many pieces the bucketed kernels of ops/_pieces.py."""
     bounds = tuple((s, max(s, e)) for s, e in bounds)
-    if len(bounds) <= _many.SMALL:
-        outs = apply(_split, (input,), (dim, bounds))
-    else:  # many pieces: bucketed kernels, one node (see ops/_pieces.py)
-        shape, dtype = input._data.shape, input._data.dtype
-        lengths = [e - s for s, e in bounds]
-        shapes = [shape[:dim] + (n,) + shape[dim + 1:] for n in lengths]
-        with _many.gc_paused():
+    with _many.gc_paused(len(bounds)):
+        if len(bounds) <= _many.SMALL:
+            outs = apply(_split, (input,), (dim, bounds))
+        else:  # many pieces: bucketed kernels, one node (see ops/_pieces.py)
+            shape, dtype = input._data.shape, input._data.dtype
+            lengths = [e - s for s, e in bounds]
+            shapes = [shape[:dim] + (n,) + shape[dim + 1:] for n in lengths]
             outs = _many.pieces(input, dim, _many.runs_of(shapes, [dtype] * len(shapes), dim, lengths))
-    strides = input.stride()
-    with _many.gc_paused():
+        strides = input.stride()
         return tuple(out._as_view_of(input, strides, input._offset + start * strides[dim])
                      for out, (start, _) in zip(outs, bounds))
 
@@ -432,13 +432,12 @@ def unbind(input, dim=0):
     shape, strides = list(input.shape), list(input.stride())
     step = strides[dim]
     del shape[dim], strides[dim]
-    if input._data.shape[dim] <= _many.SMALL:
-        outs = apply(_unbind, (input,), (dim,))
-    else:  # many rows: bucketed kernels, one node (see ops/_pieces.py)
-        run = _many.Run(0, 1, input._data.shape[dim], shape, input._data.dtype)
-        with _many.gc_paused():
-            outs = _many.pieces(input, dim, [run], "UnbindBackward0")
-    with _many.gc_paused():
+    n = input._data.shape[dim]
+    with _many.gc_paused(n):
+        if n <= _many.SMALL:
+            outs = apply(_unbind, (input,), (dim,))
+        else:  # many rows: bucketed kernels, one node (see ops/_pieces.py)
+            outs = _many.pieces(input, dim, [_many.Run(0, 1, n, shape, input._data.dtype)], "UnbindBackward0")
         return tuple(o._as_view_of(input, tuple(strides), input._offset + i * step) for i, o in enumerate(outs))
 
 
