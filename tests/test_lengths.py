@@ -203,3 +203,39 @@ def test_compiled_programs_do_not_grow(op, monkeypatch):
         count, largest = _run_recorded(op, n, monkeypatch)
         assert count <= 2 * (_pieces.BUCKET.bit_length() + 2), count
         assert largest <= _pieces.BUCKET + 3, largest
+
+
+def _backend_compiles(fn):
+    """How many XLA compilations running ``fn()`` causes (JAX's own compile event)."""
+    import jax.monitoring
+    events = []
+
+    def listen(event, duration, **kwargs):
+        if event == "/jax/core/compile/backend_compile_duration":
+            events.append(duration)
+    jax.monitoring.register_event_duration_secs_listener(listen)
+    try:
+        fn()
+    finally:
+        jax.monitoring.unregister_event_duration_listener(listen)
+    return len(events)
+
+
+def test_growing_cat_and_tensor_of_new_lengths_compile_nothing_new():
+    """``acc = torch.cat([acc, row])`` in a loop and torch.tensor of lists of ever new lengths
+    meet a new shape every time: neither may compile a program per shape."""
+    out = {}
+    for L in (torch, torchlike):
+        acc, rows = L.zeros(0, 3), [L.full((1, 3), float(i)) for i in range(40)]
+
+        def loop():
+            nonlocal acc
+            for row in rows:
+                acc = L.cat([acc, row])
+            out[L] = (_np(acc), [_np(L.tensor(list(range(n)))) for n in range(1, 40)])
+        count = _backend_compiles(loop)
+        if L is torchlike:
+            assert count <= 2, count
+    np.testing.assert_array_equal(out[torchlike][0], out[torch][0])
+    for a, b in zip(out[torchlike][1], out[torch][1]):
+        np.testing.assert_array_equal(a, b)

@@ -535,7 +535,7 @@ _TYPE_NAMES.update(_dtype.EXTRA_NAMES)
 
 def _rebuild(array, requires_grad, cls=Tensor):
     t = _new(cls)
-    t._data = jnp.asarray(array)
+    t._data = jax.device_put(np.asarray(array), may_alias=False)  # jnp.asarray would compile per shape
     if requires_grad:
         t._requires_grad = True
     return t

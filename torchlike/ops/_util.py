@@ -1,8 +1,17 @@
 """Helpers shared by the op modules: argument normalisation and dtype decisions."""
 import numbers
 
+import jax
+import numpy as np
+
 from .. import _dtype
 from .._tensor import Tensor, _wrap_dim
+
+
+def host_array(array):
+    """A jax.Array copy of NumPy data. A device_put: jnp.asarray compiles a program for every
+    new shape (~11 ms each), so torch.tensor of lists of ever new lengths kept compiling."""
+    return jax.device_put(np.asarray(array), may_alias=False)
 
 
 def wrap_dim(dim, ndim):

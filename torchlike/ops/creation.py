@@ -21,7 +21,7 @@ from .. import _device, _dtype
 from .._dispatch import Kernel, apply, run
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
 from . import _pieces
-from ._util import write_out
+from ._util import host_array, write_out
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "zeros_like",
            "ones_like", "full_like", "empty_like", "arange", "range", "linspace", "logspace", "eye",
@@ -278,7 +278,7 @@ def _data_array(data, dtype):
         if tensors:  # their values come to the host together, one transfer per dtype
             data = _plain(data, iter(_pieces.host_values(tensors)))
     try:
-        return jnp.asarray(np.asarray(data, dtype=(dtype or inferred).jax))
+        return host_array(np.asarray(data, dtype=(dtype or inferred).jax))
     except OverflowError:
         raise ValueError("Overflow when unpacking long long") from None
 
@@ -333,7 +333,7 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
         raise ValueError(f"requested buffer length ({count} * {dtype.itemsize} bytes) after offset ({offset} bytes) "
                          f"must not be greater than actual buffer length ({len(view)} bytes)")
     array = np.frombuffer(view, dtype.jax, count, offset)
-    return finish(Tensor._from_array(jnp.asarray(array)), None, requires_grad)
+    return finish(Tensor._from_array(host_array(array)), None, requires_grad)
 
 
 def from_dlpack(ext_tensor):
@@ -348,7 +348,7 @@ def from_numpy(ndarray):
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     _numpy_dtype(ndarray.dtype)
-    return Tensor._from_array(jnp.asarray(ndarray))
+    return Tensor._from_array(host_array(ndarray))
 
 
 # ---- ranges ---------------------------------------------------------------------------

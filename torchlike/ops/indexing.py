@@ -835,6 +835,10 @@ def _cat_shaped(tensors, shapes, dim):
     tensors = [t for t, _ in parts]
     dt = _promoted(tensors)
     if len(parts) <= _many.SMALL:
+        shapes = [s for _, s in parts]
+        host = _many.host_cat(tensors, shapes, d, dt.jax)
+        if host is not None:
+            return Tensor._from_array(host)
         return apply(_cat, [t if t._data.shape == s else reshape(t, s) for t, s in parts], (d, dt.jax))
     lengths = [s[d] for _, s in parts]
     runs = _many.runs_of([t._data.shape for t in tensors], [t._data.dtype for t in tensors], d, lengths)
