@@ -10,11 +10,11 @@ import sys
 import warnings
 from enum import Enum
 
-import jax.numpy as jnp
 import numpy as np
 
 import torchlike
 from torchlike import Tensor
+from torchlike.ops._util import host_array
 
 from . import _pil, _tensor
 
@@ -75,7 +75,7 @@ def get_image_num_channels(img):
 
 
 def _wrap(array):
-    return Tensor._from_array(jnp.asarray(array))
+    return Tensor._from_array(host_array(array))  # no compile per image size
 
 
 _MODE_NPTYPE = {"I": np.int32, "I;16" if sys.byteorder == "little" else "I;16B": np.int16, "F": np.float32}
