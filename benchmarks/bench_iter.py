@@ -4,7 +4,7 @@
 
 Rows: iterating over a 50 000-element tensor, unbind and split(1) of it, torch.stack and
 torch.tensor of 10 000 0-d tensors, torch.cat of 10 000 (1, 8) tensors, and unbind + stack of
-10 000 rows with their backward. Each is timed as a median of repeated runs (after a warm-up
+10 000 rows with their backward, and a growing ``acc = torch.cat([acc, row])`` loop. Each is timed as a median of repeated runs (after a warm-up
 run, whose time, compilation included, is the "first run" column) and given in microseconds
 per element; torchlike's times include waiting for the device's results.
 """
@@ -53,6 +53,12 @@ def rows(repeat):
             pass
         wait(y)
 
+    def growing_cat(lib, wait):
+        acc, row = lib.zeros(0, 8), lib.ones(1, 8)
+        for _ in range(1_000):
+            acc = lib.cat([acc, row])
+        wait(acc)
+
     def unbind_stack_backward(lib, wait):
         x = lib.tensor(grid, requires_grad=True)
         lib.stack([r * 2 for r in x.unbind(0)[::2]]).sum().backward()
@@ -66,6 +72,8 @@ def rows(repeat):
         ("torch.stack(10 000 0-d tensors)", 10_000, lambda: _wait(tl.stack(l0d)), lambda: torch.stack(t0d)),
         ("torch.tensor(10 000 0-d tensors)", 10_000, lambda: _wait(tl.tensor(l0d)), lambda: torch.tensor(t0d)),
         ("torch.cat(10 000 (1, 8) tensors)", 10_000, lambda: _wait(tl.cat(lparts)), lambda: torch.cat(tparts)),
+        ("acc = torch.cat([acc, row]), 1 000 times", 1_000, lambda: growing_cat(tl, _wait),
+         lambda: growing_cat(torch, none)),
         ("x.unbind(0) of 10 000 rows, stack half, backward", 10_000, lambda: unbind_stack_backward(tl, _wait),
          lambda: unbind_stack_backward(torch, none)),
     ]

@@ -227,23 +227,32 @@ def host_values(tensors):
     return values
 
 
-_MET = {}  # cat signatures met once (insertion-ordered, bounded)
+_MET = {}         # cat signature -> the cat call it was last met at (insertion-ordered, bounded)
+_COMPILED = set()  # cat signatures left to the compiled kernel
+_CALLS = [0]
+RECENT = 16        # a signature met again within this many cats is compiled
 
 
 def host_cat(tensors, shapes, dim, dtype):
-    """cat (of ``tensors`` reshaped to ``shapes``, promoted to the jax ``dtype``) done by NumPy,
-    the first time its signature of shapes and dtypes is met on the CPU without autograd;
-    None otherwise. ``torch.cat([acc, row])`` in a loop meets a new shape every iteration, and
-    compiling each one cost ~14 ms; a signature met again is compiled and cached as usual."""
+    """cat (of ``tensors`` reshaped to ``shapes``, promoted to the jax ``dtype``) done by NumPy
+    on the CPU without autograd, unless its signature of shapes and dtypes recurs (met again
+    within RECENT cats: compiled from then on, as a loop over fixed shapes wants); None when
+    the compiled kernel should run. ``acc = torch.cat([acc, row])`` in a loop meets a new shape
+    every iteration, and compiling each one cost ~14 ms, in every epoch that repeated it."""
     arrays = [t._data for t in tensors]
     if _dispatch.observer is not None or jax.default_backend() != "cpu" or \
             any(isinstance(a, jax.core.Tracer) for a in arrays) or \
             (grad_mode.state.enabled and any(t._requires_grad for t in tensors)):
         return None
     key = (dim, dtype, tuple((a.shape, a.dtype) for a in arrays), tuple(shapes))
-    if key in _MET:
+    if key in _COMPILED:
         return None
-    _MET[key] = None
+    _CALLS[0] += 1
+    last = _MET.pop(key, None)
+    _MET[key] = _CALLS[0]
+    if last is not None and _CALLS[0] - last <= RECENT:
+        _COMPILED.add(key)
+        return None
     if len(_MET) > 4096:
         del _MET[next(iter(_MET))]
     return host_array(np.concatenate([np.asarray(a).reshape(s).astype(dtype, copy=False)
