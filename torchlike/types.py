@@ -4,6 +4,7 @@ import os
 from typing import IO, Union
 
 from ._device import device as _device
+from ._dtype import dtype as _dtype
 from ._size import Size
 from ._tensor import Tensor
 
@@ -15,3 +16,7 @@ FileLike = Union[str, os.PathLike[str], IO[bytes]]
 IntLikeType = int
 FloatLikeType = float
 BoolLikeType = bool
+_int = int
+_float = float
+_bool = bool
+_size = Union[Size, list, tuple]  # torch: Union[Size, list[int], tuple[int, ...]]

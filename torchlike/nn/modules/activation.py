@@ -9,7 +9,7 @@ from ...ops.creation import full
 from ...ops.indexing import cat
 from ..parameter import Parameter
 from .container import ModuleList, Sequential
-from .linear import Linear, empty_parameter
+from .linear import Linear, NonDynamicallyQuantizableLinear, empty_parameter
 from .module import Module
 
 __all__ = ["ELU", "Hardshrink", "Hardsigmoid", "Hardtanh", "Hardswish", "LeakyReLU", "LogSigmoid", "PReLU", "ReLU",
@@ -201,10 +201,6 @@ class AdaptiveLogSoftmaxWithLoss(Module):
     def predict(self, input):
         """The most likely class of each row (argmax of ``log_prob``)."""
         return self.log_prob(input).argmax(1)
-
-
-class NonDynamicallyQuantizableLinear(Linear):
-    """The Linear torch uses as MultiheadAttention.out_proj (named apart for quantization)."""
 
 
 class MultiheadAttention(Module):

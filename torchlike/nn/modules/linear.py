@@ -52,6 +52,11 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """torch.nn.modules.linear.NonDynamicallyQuantizableLinear: a Linear (same parameters and state_dict
+    keys) under its own name; MultiheadAttention.out_proj is one, as in torch."""
+
+
 class Bilinear(Module):
     """y = x1 @ weight[o] @ x2 + bias[o]; weight (out, in1, in2), U(-1/sqrt(in1), 1/sqrt(in1)) init."""
 

@@ -90,21 +90,26 @@ class _NormBase(Module):
                 f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
 
 
-class BatchNorm1d(_NormBase):
+class _BatchNorm(_NormBase):
+    """torch.nn.modules.batchnorm._BatchNorm: the base of BatchNorm1d/2d/3d and SyncBatchNorm (not of
+    InstanceNorm), for ``isinstance(m, _BatchNorm)`` checks."""
+
+
+class BatchNorm1d(_BatchNorm):
     """torch.nn.BatchNorm1d on (N, C) or (N, C, L): batch statistics in training (running stats
     updated with the unbiased variance; momentum=None is a cumulative average), running stats in eval."""
     _dims = (2, 3)
 
 
-class BatchNorm2d(_NormBase):
+class BatchNorm2d(_BatchNorm):
     _dims = (4,)
 
 
-class BatchNorm3d(_NormBase):
+class BatchNorm3d(_BatchNorm):
     _dims = (5,)
 
 
-class SyncBatchNorm(_NormBase):
+class SyncBatchNorm(_BatchNorm):
     """torch.nn.SyncBatchNorm on a single process: BatchNorm over any input of rank >= 2."""
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
