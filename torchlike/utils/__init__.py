@@ -1,2 +1,3 @@
 """torch.utils."""
 from . import data  # noqa: F401
+from . import checkpoint  # noqa: F401,E402  (an attribute of torch.utils, as in torch)
