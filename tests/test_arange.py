@@ -101,6 +101,10 @@ def test_range_forms(form):
     lambda L: L.logspace(-1, 1, 5, 2),
     lambda L: L.logspace(0, 2, 3, dtype=L.int64),
     lambda L: L.logspace(3, 2, 7, dtype=L.float64),
+    lambda L: L.linspace(3, -1, 3, dtype=L.uint8),  # -1 wraps to 255 before the values are computed
+    lambda L: L.linspace(-0.7, 3, 4, dtype=L.int8),
+    lambda L: L.linspace(-0.7, 0, 0, dtype=L.uint8),
+    lambda L: L.logspace(3, 2, 3, dtype=L.uint8),  # 1000 and 316 wrap modulo 256
 ], ids=lambda f: "")
 def test_spaced_forms(form):
     _compare(form)
@@ -115,6 +119,9 @@ def test_spaced_forms(form):
     lambda L: L.range(0, 10, -2),
     lambda L: L.range(0, 0.1, -1, dtype=L.int32),
     lambda L: L.range(0, 10, 0.),
+    lambda L: L.linspace(-0.7, 3, 3, dtype=L.uint8),
+    lambda L: L.linspace(300, 0, 3, dtype=L.int8),
+    lambda L: L.logspace(0, 2.0 ** 40, 3, dtype=L.int32),
 ], ids=lambda f: "")
 def test_range_errors(form):
     with warnings.catch_warnings():

@@ -439,10 +439,25 @@ def _spaced_fn(n, dtype, compute, log, start, end, step, base):
     values = s if n == 1 else jnp.where(i < n // 2, s + step * i, e - step * (n - 1 - i))
     if log:
         values = jnp.power(jnp.asarray(base, compute), values)
+    if jnp.issubdtype(dtype, jnp.integer):  # through int64, so out-of-range values wrap as in torch
+        values = values.astype(jnp.int64)
     return jnp.broadcast_to(values, (n,)).astype(dtype)
 
 
 _spaced = Kernel(_spaced_fn, "LinspaceBackward0")
+_C_TYPES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
+
+
+def _integer_bound(value, dtype):
+    """A linspace/logspace bound converted to an integer dtype as torch converts scalars:
+    truncated, negative ints wrapping into unsigned types, anything else out of range a RuntimeError."""
+    info = np.iinfo(dtype.jax)
+    fits = info.min <= value <= info.max
+    if isinstance(value, numbers.Integral) and info.min == 0:
+        fits = -info.max <= value <= info.max
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {_C_TYPES[dtype.name]} without overflow")
+    return builtins.int(value) % (info.max + 1) if info.min == 0 else builtins.int(value)
 
 
 def _spaced_tensor(name, start, end, steps, base, dtype, out, device, requires_grad):
@@ -460,7 +475,9 @@ def _spaced_tensor(name, start, end, steps, base, dtype, out, device, requires_g
     if dtype is _dtype.bool:
         raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
     if dtype.category == 1:
-        compute, start, end = np.dtype(np.float64), builtins.int(start), builtins.int(end)
+        compute = np.dtype(np.float64)
+        if steps:  # torch converts the bounds only when there are values to compute
+            start, end = _integer_bound(start, dtype), _integer_bound(end, dtype)
     else:
         compute = dtype.jax
     # the step is divided here, exactly in ``compute``: XLA would multiply by a rounded reciprocal
@@ -471,7 +488,10 @@ def _spaced_tensor(name, start, end, steps, base, dtype, out, device, requires_g
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    """torch.linspace, with torch's CPU arithmetic (integer dtypes truncate start/end, then each value)."""
+    """torch.linspace, with torch's CPU arithmetic (integer dtypes truncate start/end, negative ints
+    wrapping into unsigned types, then each value). Deviation: torch's compiled CPU kernel fuses
+    ``start + step * i`` into one rounding (FMA), so an integer value that lands within an ulp of
+    an integer can truncate one lower here (linspace(2, -10, 10, dtype=int64)[3]: -2, torch -1)."""
     return _spaced_tensor("linspace", start, end, steps, 10.0, dtype, out, device, requires_grad)
 
 
