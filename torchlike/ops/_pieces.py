@@ -13,6 +13,10 @@ costs O(total size).
 Autograd: one node for all n pieces, as torch's UnbindBackward/CatBackward. The backward of
 pieces is a join of their gradients (missing ones stay zero) and the backward of a join is
 pieces of its gradient, so both are O(n) and both record when ``create_graph=True``.
+
+Also here: the values of many one-element tensors brought to the host in one transfer per
+dtype (torch.tensor of tensors), and cat of a signature that does not recur done by NumPy on
+the CPU (a growing ``acc = torch.cat([acc, row])`` would otherwise compile every iteration).
 """
 import contextlib
 import functools
