@@ -25,6 +25,7 @@ from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inferenc
                        set_grad_enabled)
 from .ops import *  # noqa: E402,F401,F403
 from . import accelerator, cuda, hub, nn, optim, random, serialization, utils  # noqa: E402
+from . import backends, multiprocessing, onnx, testing  # noqa: E402  (attributes of torch, as there)
 from .serialization import *  # noqa: E402,F401,F403
 from . import func  # noqa: E402
 from . import jit  # noqa: E402

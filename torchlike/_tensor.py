@@ -203,9 +203,12 @@ class Tensor:
         return self
 
     def is_shared(self):
+        """Tensor.is_shared: False; processes do not share JAX arrays (see torchlike.multiprocessing)."""
         return False
 
     def share_memory_(self):
+        """Tensor.share_memory_: returns self. Deviation: nothing is shared; a tensor sent to another process
+        is copied and writes made there are not seen here (see torchlike.multiprocessing)."""
         return self
 
     @property

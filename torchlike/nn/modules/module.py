@@ -354,6 +354,8 @@ class Module:
         return self._cast_floats(_dtype.bfloat16)
 
     def share_memory(self):
+        """Module.share_memory: returns self; parameters are not shared between processes (see
+        Tensor.share_memory_)."""
         return self
 
     # ---- state_dict ------------------------------------------------------------------------
