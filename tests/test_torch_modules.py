@@ -1,0 +1,196 @@
+"""torch modules programs import: nn.parallel, multiprocessing, onnx, utils.checkpoint, backends, testing,
+import paths of torch's internal modules; compared with torch 2.13."""
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+import torch
+import torch.testing
+
+import torchlike
+import torchlike.testing
+from parity import assert_same
+
+import multiprocessing_workers as workers
+
+
+def _mlp(L):
+    L.manual_seed(0)
+    return L.nn.Sequential(L.nn.Linear(3, 4), L.nn.ReLU(), L.nn.Linear(4, 2))
+
+
+def _copy_weights(src, dst):
+    dst.load_state_dict({k: torchlike.tensor(v.detach().numpy()) for k, v in src.state_dict().items()})
+
+
+def test_data_parallel_keys_outputs_grads():
+    tm, lm = _mlp(torch), _mlp(torchlike)
+    _copy_weights(tm, lm)
+    tp, lp = torch.nn.DataParallel(tm), torchlike.nn.DataParallel(lm)
+    assert list(lp.state_dict()) == list(tp.state_dict())
+    assert lp.device_ids == tp.device_ids and repr(lp) == repr(tp)
+    x = np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3)
+    to, lo = tp(torch.tensor(x)), lp(torchlike.tensor(x))
+    assert_same(to, lo)
+    to.square().sum().backward()
+    lo.square().sum().backward()
+    for (name, a), (_, b) in zip(tp.named_parameters(), lp.named_parameters()):
+        assert_same(a.grad, b.grad, what=name)
+    assert torchlike.nn.parallel.DataParallel is torchlike.nn.DataParallel
+    out = torchlike.nn.parallel.data_parallel(lm, torchlike.tensor(x))
+    assert_same(to, out)
+    with pytest.raises(RuntimeError, match="requires torch.distributed.init_process_group"):
+        torchlike.nn.parallel.DistributedDataParallel(lm)
+
+
+def test_checkpoint_values_grads_and_warnings():
+    x = np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3)
+    results = {}
+    for L in (torch, torchlike):
+        from importlib import import_module
+        cp = import_module(L.__name__ + ".utils.checkpoint")
+        m = _mlp(L)
+        if L is torchlike:
+            _copy_weights(results[torch][0], m)
+        inp = L.tensor(x, requires_grad=True)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            out = cp.checkpoint(m, inp)  # no use_reentrant: torch's warning
+            no_grad_out = cp.checkpoint(m, L.tensor(x))  # reentrant, no input requiring grad
+        seq = cp.checkpoint_sequential(m, 2, inp, use_reentrant=False)
+        nonreentrant = cp.checkpoint(m, L.tensor(x), use_reentrant=False)
+        (out.sum() + seq.sum()).backward()
+        with pytest.raises(ValueError, match="Unexpected keyword arguments: foo"):
+            cp.checkpoint(m, inp, use_reentrant=True, foo=1)
+        results[L] = (m, out, seq, inp.grad, m[0].weight.grad, [str(i.message)[:60] for i in w],
+                      no_grad_out.requires_grad, nonreentrant.requires_grad)
+    t, l = results[torch], results[torchlike]
+    for a, b in zip(t[1:5], l[1:5]):
+        assert_same(a, b)
+    assert t[5:] == l[5:]
+
+
+def test_backends_flags():
+    for name in ("enabled", "benchmark", "deterministic", "allow_tf32"):
+        assert getattr(torchlike.backends.cudnn, name) == getattr(torch.backends.cudnn, name)
+    assert torchlike.backends.cuda.matmul.allow_tf32 == torch.backends.cuda.matmul.allow_tf32
+    assert torchlike.backends.mps.is_available() is False and torchlike.backends.mps.is_built() is False
+    assert torchlike.backends.cudnn.version() is None and not torchlike.backends.cudnn.is_available()
+    cudnn = torchlike.backends.cudnn
+    cudnn.benchmark = True
+    try:
+        assert cudnn.benchmark is True
+        with cudnn.flags(enabled=False, deterministic=True):
+            assert (cudnn.enabled, cudnn.deterministic, cudnn.benchmark) == (False, True, False)
+        assert (cudnn.enabled, cudnn.deterministic, cudnn.benchmark) == (True, False, True)
+    finally:
+        cudnn.benchmark = False
+    with pytest.raises(AttributeError):
+        torchlike.backends.cuda.matmul.not_a_flag = 1
+    for lib in ("mkl", "mkldnn", "openmp"):
+        assert getattr(torchlike.backends, lib).is_available() is False
+
+
+def test_onnx():
+    assert torchlike.onnx.is_in_onnx_export() is torch.onnx.is_in_onnx_export()
+    assert dict(torchlike.onnx.TrainingMode.__members__.items()).keys() == torch.onnx.TrainingMode.__members__.keys()
+    with pytest.raises(NotImplementedError, match="torchlike.jit.trace"):
+        torchlike.onnx.export(torchlike.nn.Linear(2, 2), (torchlike.ones(1, 2),), "m.onnx")
+
+
+def _assert_close_outcome(L, a, b, **kw):
+    try:
+        L.testing.assert_close(a, b, **kw)
+        return "OK"
+    except Exception as e:
+        return type(e).__name__, str(e)
+
+
+@pytest.mark.parametrize("case", [
+    lambda L: (L.tensor([1., 2., 3.]), L.tensor([1., 2.5, 3.]), {}),
+    lambda L: (L.tensor([[1, 2], [3, 4]]), L.tensor([[1, 2], [3, 5]]), {}),
+    lambda L: (L.tensor([1.]), L.tensor([1.], dtype=L.float64), {}),
+    lambda L: (L.tensor([1., 2.]), L.tensor([1.]), {}),
+    lambda L: (1.0, 1.5, {}),
+    lambda L: ([L.tensor(1.), L.tensor(2.)], [L.tensor(1.), L.tensor(3.)], {}),
+    lambda L: ({"a": L.tensor(1.)}, {"a": L.tensor(2.)}, {}),
+    lambda L: (L.tensor([1., 2.]), L.tensor([1., 3.]), {"msg": "custom"}),
+    lambda L: (L.tensor([float("nan"), 1.]), L.tensor([float("nan"), 2.]), {}),
+    lambda L: (L.tensor([float("nan")]), L.tensor([float("nan")]), {"equal_nan": True}),
+    lambda L: (L.tensor([True]), L.tensor([False]), {}),
+    lambda L: ([1, 2], [1, 2, 3], {}),
+    lambda L: (L.tensor([1.]), L.tensor([1.]), {"rtol": 1e-3}),
+    lambda L: (L.tensor([1., 2.], dtype=L.float16), L.tensor([1.001, 2.1], dtype=L.float16), {}),
+    lambda L: (L.tensor([1., 2.]), L.tensor([1.0000001, 2.], dtype=L.float64), {"check_dtype": False}),
+    lambda L: (L.tensor([1., 2.]), L.tensor([1.5, 2.5]), {"atol": 0.6, "rtol": 0}),
+    lambda L: ({"a": 1}, {"b": 1}, {}),
+])
+def test_assert_close_matches_torch(case):
+    assert _assert_close_outcome(torchlike, *case(torchlike)[:2], **case(torchlike)[2]) == \
+        _assert_close_outcome(torch, *case(torch)[:2], **case(torch)[2])
+
+
+def test_make_tensor():
+    mt = torchlike.testing.make_tensor
+    x = mt(3, 4, dtype=torchlike.float32, device="cpu", low=-1, high=1)
+    assert x.shape == (3, 4) and x.dtype == torchlike.float32 and -1 <= float(x.min()) and float(x.max()) < 1
+    i = mt((50,), dtype=torchlike.int64, device="cpu")
+    assert i.dtype == torchlike.int64 and -9 <= int(i.min()) and int(i.max()) <= 9
+    u = mt((50,), dtype=torchlike.uint8, device="cpu", exclude_zero=True)
+    assert 1 <= int(u.min()) and int(u.max()) <= 9
+    assert mt(2, dtype=torchlike.float32, device="cpu", requires_grad=True).requires_grad
+    for L in (torch, torchlike):
+        with pytest.raises(ValueError, match="requires_grad=True` is not supported"):
+            L.testing.make_tensor(2, dtype=L.int64, device="cpu", requires_grad=True)
+        with pytest.raises(ValueError, match="`low` must be less than `high`"):
+            L.testing.make_tensor(2, dtype=L.float32, device="cpu", low=2, high=1)
+
+
+def test_internal_module_paths():
+    from torchlike.nn.modules.batchnorm import _BatchNorm
+    from torchlike.nn.modules.instancenorm import _InstanceNorm  # noqa: F401
+    from torchlike.nn.modules.linear import NonDynamicallyQuantizableLinear
+    from torchlike.nn.modules.utils import _pair, _quadruple, _single, _triple
+    from torchlike.utils.data._utils.collate import default_collate  # noqa: F401
+    from torch.nn.modules import utils as tu
+    for ours, theirs in ((_single, tu._single), (_pair, tu._pair), (_triple, tu._triple),
+                         (_quadruple, tu._quadruple)):
+        assert ours(3) == theirs(3) and ours([1, 2]) == theirs([1, 2])
+    assert isinstance(torchlike.nn.BatchNorm2d(2), _BatchNorm)
+    assert not isinstance(torchlike.nn.InstanceNorm2d(2), _BatchNorm)
+    assert not isinstance(torch.nn.InstanceNorm2d(2), torch.nn.modules.batchnorm._BatchNorm)
+    mha, tmha = torchlike.nn.MultiheadAttention(4, 2), torch.nn.MultiheadAttention(4, 2)
+    assert type(mha.out_proj) is NonDynamicallyQuantizableLinear
+    assert type(tmha.out_proj).__name__ == "NonDynamicallyQuantizableLinear"
+    assert list(mha.state_dict()) == list(tmha.state_dict())
+    for name in ("backends", "multiprocessing", "onnx", "testing"):
+        assert hasattr(torchlike, name) == hasattr(torch, name)
+    assert hasattr(torchlike.utils, "checkpoint")
+
+
+def test_tensor_pickles_and_share_memory():
+    t = torchlike.arange(4.0)
+    back = pickle.loads(pickle.dumps(t))
+    assert_same(torch.arange(4.0), back)
+    assert t.share_memory_() is t and t.is_shared() is False
+    m = torchlike.nn.Linear(2, 2)
+    assert m.share_memory() is m
+
+
+def test_multiprocessing_spawn():
+    mp = torchlike.multiprocessing
+    assert mp.get_all_sharing_strategies() == torch.multiprocessing.get_all_sharing_strategies()
+    assert mp.get_sharing_strategy() == torch.multiprocessing.get_sharing_strategy()
+    ctx = mp.get_context("spawn")
+    queue = ctx.SimpleQueue()
+    t = torchlike.tensor([1.0, 2.0])
+    mp.spawn(workers.put_double, args=(queue, t), nprocs=2)
+    got = dict(queue.get() for _ in range(2))
+    assert_same(torch.tensor([2.0, 4.0]), got[0])
+    assert_same(torch.tensor([3.0, 5.0]), got[1])
+    assert_same(torch.tensor([1.0, 2.0]), t)  # the child's in-place write is not seen here
+    with pytest.raises(mp.ProcessRaisedException, match="(?s)Process 1 terminated.*ValueError: worker one failed"):
+        mp.spawn(workers.fail_on_one, nprocs=2)
+    with pytest.raises(mp.ProcessExitedException, match="process 0 terminated with exit code 3"):
+        mp.spawn(workers.exit_code, nprocs=1)
