@@ -194,3 +194,26 @@ def test_multiprocessing_spawn():
         mp.spawn(workers.fail_on_one, nprocs=2)
     with pytest.raises(mp.ProcessExitedException, match="process 0 terminated with exit code 3"):
         mp.spawn(workers.exit_code, nprocs=1)
+
+
+@pytest.mark.parametrize("env, kwargs", [({"TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1"}, {}),
+                                         ({"TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1"}, {"weights_only": True}),
+                                         ({"TORCH_FORCE_WEIGHTS_ONLY_LOAD": "true"}, {"weights_only": False}),
+                                         ({"TORCH_FORCE_WEIGHTS_ONLY_LOAD": "1", "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1"},
+                                          {})])
+def test_weights_only_environment(tmp_path, monkeypatch, env, kwargs):
+    """A NumPy array saved by torch.save loads only when weights_only ends up False (torch's precedence)."""
+    path = tmp_path / "array.pt"
+    torch.save({"a": np.arange(3)}, path)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    outcomes = []
+    for L in (torch, torchlike):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            try:
+                outcome = ("ok", L.load(path, **kwargs)["a"].tolist())
+            except Exception as e:
+                outcome = (type(e).__name__, str(e)[:60] if isinstance(e, RuntimeError) else "")
+        outcomes.append((outcome, [str(i.message) for i in w if "TORCH_FORCE" in str(i.message)]))
+    assert outcomes[0] == outcomes[1]

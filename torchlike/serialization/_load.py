@@ -398,11 +398,34 @@ def _load_legacy(f, rebuilder, unpickle):
 
 
 # ---- torch.load ---------------------------------------------------------------------------
-def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=None, **pickle_load_args):
+def _resolve_weights_only(weights_only, pickle_module):
+    """torch.load's choice of ``weights_only``: unset means True without a ``pickle_module`` (False with one);
+    ``TORCH_FORCE_WEIGHTS_ONLY_LOAD`` (1/y/yes/true) forces True; ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` forces
+    False only when the argument was not passed, with torch's warning; both set is a RuntimeError."""
+    not_set = weights_only is None
+    if not_set:
+        weights_only = pickle_module is None
+    truthy = ("1", "y", "yes", "true")
+    force = os.getenv("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "0").lower() in truthy
+    force_no = os.getenv("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0").lower() in truthy
+    if force and force_no:
+        raise RuntimeError("Only one of `TORCH_FORCE_WEIGHTS_ONLY_LOAD` or `TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD` "
+                           "should be set, but both were set.")
+    if force:
+        return True
+    if force_no and not_set:
+        warnings.warn("Environment variable TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD detected, since the`weights_only` "
+                      "argument was not explicitly passed to `torch.load`, forcing weights_only=False.",
+                      UserWarning, stacklevel=3)
+        return False
+    return weights_only
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
     """torch.load: read a checkpoint written by torch (zip format, or the legacy format of
     ``_use_new_zipfile_serialization=False``) or by torchlike.save.
 
-    ``weights_only=True`` (the default, as in torch) admits only tensors, Parameters,
+    ``weights_only=True`` (the default without a ``pickle_module``, as in torch) admits only tensors, Parameters,
     primitive containers, OrderedDict/Counter, torch dtypes/devices/Sizes and
     :func:`add_safe_globals` entries; anything else raises ``pickle.UnpicklingError``
     explaining the risk and how to opt in. ``weights_only=False`` unpickles anything,
@@ -418,8 +441,10 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
     ``pickle.UnpicklingError`` for a damaged or refused pickle, and ``ValueError`` for an
     unknown ``byteorder`` record (as torch). Nothing else, for any input bytes (fuzz-tested).
     Under ``weights_only`` the tensors' values are placed on their devices in one batch
-    after unpickling; a full unpickle places each as it is rebuilt.
+    after unpickling; a full unpickle places each as it is rebuilt. The environment variables
+    ``TORCH_FORCE_WEIGHTS_ONLY_LOAD`` / ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` act as in torch.
     """
+    weights_only = _resolve_weights_only(weights_only, pickle_module)
     if weights_only and pickle_module is not None:
         raise RuntimeError("Can not safely load weights when explicit pickle_module is specified")
     pickle_load_args.setdefault("encoding", "utf-8")
