@@ -293,7 +293,8 @@ def test_file_kinds_and_map_location(tmp_path):
         with pytest.raises(RuntimeError, match="map_location"):
             tl.load(tmp_path / "t.pt", map_location=lambda storage, location: storage.cuda(1))
     with pytest.raises(RuntimeError, match="pickle_module"):
-        tl.load(tmp_path / "t.pt", pickle_module=pickle)
+        tl.load(tmp_path / "t.pt", pickle_module=pickle, weights_only=True)
+    assert tl.load(tmp_path / "t.pt", pickle_module=pickle)["w"].tolist() == [1, 1, 1]  # torch: unset -> False
     assert tl.load(tmp_path / "t.pt", pickle_module=pickle, weights_only=False)["w"].tolist() == [1, 1, 1]
 
 
