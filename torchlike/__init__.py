@@ -161,7 +161,9 @@ def get_device(input):
 Tensor.is_neg = is_neg
 
 
-__version__ = "0.1.0"
+from .torch_version import TorchVersion as _TorchVersion  # noqa: E402
+
+__version__ = _TorchVersion("2.13.0+torchlike.0.1.0")  # the torch API implemented; torchlike's own: version.torchlike
 from . import compiler, cpu, functional, types, version  # noqa: E402,F401  (after __version__: version reads it)
 
 
