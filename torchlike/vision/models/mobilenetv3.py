@@ -3,7 +3,8 @@ block, builders and weights enums as in torchvision 0.29 (module names, initiali
 from functools import partial
 
 from ... import flatten, nn
-from ..ops.misc import Conv2dNormActivation, SqueezeExcitation as SElayer
+from ..ops.misc import Conv2dNormActivation
+from ..ops.misc import SqueezeExcitation as SElayer
 from ..transforms._presets import ImageClassification
 from ._api import Weights, WeightsEnum
 from ._meta import _IMAGENET_CATEGORIES
@@ -35,11 +36,14 @@ class InvertedResidualConfig:
         return _make_divisible(channels * width_mult, 8)
 
 
+_SE_HARDSIGMOID = partial(SElayer, scale_activation=nn.Hardsigmoid)
+
+
 class InvertedResidual(nn.Module):
     """MobileNetV3's block: optional 1x1 expansion, depthwise convolution (stride or dilation), optional
     squeeze-and-excitation with a hardsigmoid scale, linear 1x1 projection, residual when shapes allow."""
 
-    def __init__(self, cnf, norm_layer, se_layer=partial(SElayer, scale_activation=nn.Hardsigmoid)):
+    def __init__(self, cnf, norm_layer, se_layer=_SE_HARDSIGMOID):
         super().__init__()
         if not (1 <= cnf.stride <= 2):
             raise ValueError("illegal stride value")
