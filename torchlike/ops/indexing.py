@@ -458,13 +458,16 @@ def _normalize_index(index):
 
 
 def _int_like(item):
-    """Python int for int-like items (0-d integer tensors too); torch's errors for other scalars."""
+    """Python int for int-like items (0-d integer tensors too), a list for ranges and nested tuples;
+    torch's errors for other scalars."""
     if isinstance(item, Tensor):
         return int(item.item()) if item.ndim == 0 and item.dtype.category == 1 else item
     if item is None or item is Ellipsis or isinstance(item, (slice, list, np.ndarray, bool, np.bool_)):
         return item
     if isinstance(item, numbers.Integral):
         return int(item)
+    if isinstance(item, (range, tuple)):  # any other sequence indexes like a list of indices
+        return list(item)
     if isinstance(item, numbers.Number):
         raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
                          "indices (got " + type(item).__name__ + ")")
