@@ -217,3 +217,51 @@ def test_weights_only_environment(tmp_path, monkeypatch, env, kwargs):
                 outcome = (type(e).__name__, str(e)[:60] if isinstance(e, RuntimeError) else "")
         outcomes.append((outcome, [str(i.message) for i in w if "TORCH_FORCE" in str(i.message)]))
     assert outcomes[0] == outcomes[1]
+
+
+def _functional_results(L):
+    F = L.autograd.functional
+    x, y = L.tensor([1., 2.]), L.tensor([0.5, -1.])
+    pair = lambda a, b: (a * b.exp(), (a ** 3).sum())  # noqa: E731
+    scalar = lambda a: (a ** 3).sum() * a.sin().sum()  # noqa: E731
+    square = lambda a: a ** 2  # noqa: E731
+    return [F.jacobian(pair, (x, y)), F.jacobian(square, x), F.vjp(square, x, y), F.jvp(square, x, y),
+            F.jvp(pair, (x, y), (y, x)), F.hessian(scalar, x), F.hessian(lambda a, b: (a * b).sum() ** 2, (x, y)),
+            F.hvp(scalar, x, y), F.vhp(scalar, (x,), (y,))]
+
+
+def _same_tree(expected, actual):
+    """assert_same over nested tuples, checking that the nesting is torch's."""
+    if isinstance(expected, tuple):
+        assert isinstance(actual, tuple) and len(actual) == len(expected), (expected, actual)
+        for e, a in zip(expected, actual):
+            _same_tree(e, a)
+    else:
+        assert_same(expected, actual)
+
+
+def test_autograd_functional_matches_torch():
+    _same_tree(tuple(_functional_results(torch)), tuple(_functional_results(torchlike)))
+
+
+def test_autograd_functional_create_graph_and_errors():
+    grads = []
+    for L in (torch, torchlike):
+        x = L.tensor([1., 2.], requires_grad=True)
+        g = L.autograd.functional.jacobian(lambda a: (a ** 3).sum(), x, create_graph=True)
+        g.sum().backward()
+        grads.append((g.detach(), x.grad))
+        assert not L.autograd.functional.jacobian(lambda a: a ** 3, x).requires_grad
+    _same_tree(grads[0], grads[1])
+
+    def errors(L):
+        F, x = L.autograd.functional, L.tensor([1., 2.])
+        out = []
+        for bad in (lambda: F.vjp(lambda a: a * 2, x), lambda: F.jacobian(lambda a: 3, x),
+                    lambda: F.hessian(lambda a: a, x), lambda: F.jacobian(lambda a: a, [x]),
+                    lambda: F.vjp(lambda a: a * 2, x, L.ones(3)), lambda: F.jvp(lambda a: a, (x,), (L.ones(3),))):
+            with pytest.raises(Exception) as info:
+                bad()
+            out.append((info.type.__name__, str(info.value).replace("torchlike", "torch")))
+        return out
+    assert errors(torchlike) == errors(torch)

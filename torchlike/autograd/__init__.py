@@ -104,5 +104,5 @@ def Variable(data, requires_grad=False, volatile=False):
     return data.requires_grad_(requires_grad) if requires_grad else data
 
 
-from . import function, graph  # noqa: E402
+from . import function, functional, graph  # noqa: E402
 from .function import Function, FunctionCtx, once_differentiable  # noqa: E402
