@@ -1,5 +1,4 @@
 """Functions run in processes started by tests/test_torch_modules.py (importable by spawned children)."""
-import torchlike
 
 
 def put_double(i, queue, t):

@@ -65,10 +65,10 @@ def test_checkpoint_values_grads_and_warnings():
             cp.checkpoint(m, inp, use_reentrant=True, foo=1)
         results[L] = (m, out, seq, inp.grad, m[0].weight.grad, [str(i.message)[:60] for i in w],
                       no_grad_out.requires_grad, nonreentrant.requires_grad)
-    t, l = results[torch], results[torchlike]
-    for a, b in zip(t[1:5], l[1:5]):
+    ours, theirs = results[torchlike], results[torch]
+    for a, b in zip(theirs[1:5], ours[1:5]):
         assert_same(a, b)
-    assert t[5:] == l[5:]
+    assert theirs[5:] == ours[5:]
 
 
 def test_backends_flags():
@@ -167,6 +167,32 @@ def test_internal_module_paths():
     for name in ("backends", "multiprocessing", "onnx", "testing"):
         assert hasattr(torchlike, name) == hasattr(torch, name)
     assert hasattr(torchlike.utils, "checkpoint")
+    from torchlike.multiprocessing.spawn import ProcessRaisedException
+    from torchlike.nn.modules.transformer import _get_activation_fn
+    from torchlike.nn.utils.stateless import functional_call  # noqa: F401
+    from torchlike.utils.hooks import RemovableHandle
+    assert ProcessRaisedException is torchlike.multiprocessing.ProcessRaisedException
+    assert _get_activation_fn("gelu") is torchlike.nn.functional.gelu
+    assert isinstance(torchlike.nn.Linear(1, 1).register_forward_hook(lambda *a: None), RemovableHandle)
+
+
+def test_consume_prefix_after_data_parallel():
+    from torch.nn.modules.utils import consume_prefix_in_state_dict_if_present as theirs
+    from torchlike.nn.modules.utils import consume_prefix_in_state_dict_if_present as ours
+    keys = []
+    for L, consume in ((torch, theirs), (torchlike, ours)):
+        sd = L.nn.DataParallel(L.nn.Sequential(L.nn.Linear(2, 2))).state_dict()
+        consume(sd, "module.")
+        L.nn.Sequential(L.nn.Linear(2, 2)).load_state_dict(sd)
+        keys.append((list(sd), sorted(getattr(sd, "_metadata", {}))))
+    assert keys[0] == keys[1]
+
+
+def test_sdp_kernel_context():
+    cuda = torchlike.backends.cuda
+    with pytest.warns(FutureWarning, match="sdp_kernel"), cuda.sdp_kernel(enable_flash=False):
+        assert not cuda.flash_sdp_enabled() and cuda.math_sdp_enabled()
+    assert cuda.flash_sdp_enabled()
 
 
 def test_tensor_pickles_and_share_memory():
@@ -199,8 +225,8 @@ def test_multiprocessing_spawn():
 @pytest.mark.parametrize("env, kwargs", [({"TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1"}, {}),
                                          ({"TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1"}, {"weights_only": True}),
                                          ({"TORCH_FORCE_WEIGHTS_ONLY_LOAD": "true"}, {"weights_only": False}),
-                                         ({"TORCH_FORCE_WEIGHTS_ONLY_LOAD": "1", "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1"},
-                                          {})])
+                                         ({"TORCH_FORCE_WEIGHTS_ONLY_LOAD": "1",
+                                           "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD": "1"}, {})])
 def test_weights_only_environment(tmp_path, monkeypatch, env, kwargs):
     """A NumPy array saved by torch.save loads only when weights_only ends up False (torch's precedence)."""
     path = tmp_path / "array.pt"

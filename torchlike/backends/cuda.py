@@ -1,10 +1,14 @@
 """torch.backends.cuda: ``matmul.allow_tf32`` (default False), ``matmul.allow_fp16_reduced_precision_reduction``
 / ``allow_bf16_reduced_precision_reduction`` (default True), the scaled-dot-product-attention switches
-(``enable_flash_sdp`` ... and their ``*_sdp_enabled`` queries), ``is_built()``.
+(``enable_flash_sdp`` ... and their ``*_sdp_enabled`` queries, the deprecated ``sdp_kernel`` context),
+``is_built()``.
 
 Deviation: the flags are recorded only; XLA chooses matmul precision (``jax.default_matmul_precision``)
 and attention kernels itself. ``is_built()`` is True when JAX has a CUDA GPU backend.
 """
+import contextlib
+import warnings
+
 from ._gpu import has_cuda
 
 
@@ -51,3 +55,18 @@ enable_flash_sdp, flash_sdp_enabled = _sdp_switches("flash")
 enable_mem_efficient_sdp, mem_efficient_sdp_enabled = _sdp_switches("mem_efficient")
 enable_math_sdp, math_sdp_enabled = _sdp_switches("math")
 enable_cudnn_sdp, cudnn_sdp_enabled = _sdp_switches("cudnn")
+
+
+@contextlib.contextmanager
+def sdp_kernel(enable_flash=True, enable_math=True, enable_mem_efficient=True, enable_cudnn=True):
+    """Deprecated torch.backends.cuda.sdp_kernel: sets the four switches for a ``with`` block (torch's
+    FutureWarning); recorded only."""
+    warnings.warn("`torch.backends.cuda.sdp_kernel()` is deprecated. In the future, this context manager will be "
+                  "removed. Please see `torch.nn.attention.sdpa_kernel()` for the new context manager, with updated "
+                  "signature.", FutureWarning, stacklevel=3)
+    old = dict(_sdp)
+    _sdp.update(flash=enable_flash, math=enable_math, mem_efficient=enable_mem_efficient, cudnn=enable_cudnn)
+    try:
+        yield
+    finally:
+        _sdp.update(old)

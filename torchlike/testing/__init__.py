@@ -51,7 +51,8 @@ def _mismatch_msg(identifier, extra, abs_diff, abs_idx, atol, rel_diff, rel_idx,
     equality = rtol == 0 and atol == 0
 
     def line(kind, diff, idx, tol):
-        text = f"{kind.title()} difference: {diff}" if idx is None else f"Greatest {kind} difference: {diff} at index {idx}"
+        text = (f"{kind.title()} difference: {diff}" if idx is None
+                else f"Greatest {kind} difference: {diff} at index {idx}")
         return text + ("" if equality else f" (up to {tol} allowed)") + "\n"
 
     msg = f"{identifier} are not {'equal' if equality else 'close'}!\n\n{extra.strip()}\n"

@@ -29,6 +29,9 @@ def _activation(activation):
     raise RuntimeError(f"activation should be relu/gelu, not {activation}")
 
 
+_get_activation_fn = _activation  # torch's private name, which programs import
+
+
 def _generate_square_subsequent_mask(sz, device=None, dtype=None):
     """(sz, sz) float mask: -inf above the diagonal, 0 elsewhere."""
     dtype = _dtype.float32 if dtype is None else dtype
