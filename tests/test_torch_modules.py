@@ -291,3 +291,15 @@ def test_autograd_functional_create_graph_and_errors():
             out.append((info.type.__name__, str(info.value).replace("torchlike", "torch")))
         return out
     assert errors(torchlike) == errors(torch)
+
+
+def test_tensor_subclass_basics():
+    names = []
+    for L in (torch, torchlike):
+        class Tagged(L.Tensor):
+            pass
+        x = L.arange(3.0)
+        made = [Tagged([1.0, 2.0]), x.as_subclass(Tagged), L.Tensor._make_subclass(Tagged, x, False)]
+        names.append([(type(t).__name__, isinstance(t, L.Tensor), str(t.dtype)) for t in made])
+        assert_same(torch.tensor([1.0, 2.0]), torchlike.tensor(made[0].tolist()))
+    assert names[0] == names[1]

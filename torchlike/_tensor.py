@@ -66,7 +66,8 @@ class Tensor:
 
     def __new__(cls, *args, **kwargs):
         from ._legacy import legacy_new
-        return legacy_new(cls, _dtype.get_default_dtype(), args, kwargs.get("device"))
+        t = legacy_new(cls, _dtype.get_default_dtype(), args, kwargs.get("device"))
+        return t if cls is Tensor else t.as_subclass(cls)  # a subclass's constructor gives an instance of it
 
     def __init__(self, *args, **kwargs):
         pass
