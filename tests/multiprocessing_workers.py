@@ -14,3 +14,11 @@ def fail_on_one(i):
 
 def exit_code(i):
     raise SystemExit(3)
+
+
+def double(t):
+    return t * 2
+
+
+def put_sum(queue, t):
+    queue.put(t.sum())

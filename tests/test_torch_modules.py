@@ -303,3 +303,18 @@ def test_tensor_subclass_basics():
         names.append([(type(t).__name__, isinstance(t, L.Tensor), str(t.dtype)) for t in made])
         assert_same(torch.tensor([1.0, 2.0]), torchlike.tensor(made[0].tolist()))
     assert names[0] == names[1]
+
+
+def test_multiprocessing_process_queue_pool():
+    mp = torchlike.multiprocessing
+    assert mp.get_start_method(allow_none=True) is None  # nothing set: Process/Queue/Pool use spawn
+    queue = mp.Queue()
+    p = mp.Process(target=workers.put_sum, args=(queue, torchlike.tensor([1.0, 2.0, 4.0])))
+    p.start()
+    got = queue.get(timeout=60)
+    p.join()
+    assert p.exitcode == 0
+    assert_same(torch.tensor(7.0), got)
+    with mp.Pool(1) as pool:
+        out = pool.map(workers.double, [torchlike.tensor([1, 2])])
+    assert_same(torch.tensor([2, 4]), out[0])
