@@ -8,7 +8,8 @@ Parity: the names of torch.multiprocessing; ``spawn(fn, args, nprocs, join, daem
 
 Deviations: the default start method is ``spawn`` (torch forks on Linux) because forking a process that
 has started JAX can deadlock, and ``get_start_method()`` reports it; ``set_start_method`` (this module's)
-changes it as in torch. Process, Queue, Pool, Lock ... here are made in that context. JAX arrays are immutable and processes do not share device memory, so
+changes it as in torch. Process, Queue, Pool, Lock ... here are made in that context.
+JAX arrays are immutable and processes do not share device memory, so
 ``Tensor.share_memory_()`` and ``Module.share_memory()`` return self and ``is_shared()`` is False: a tensor
 sent to another process is copied, and writes made in a child are not seen by the parent (send results
 back through a Queue). The sharing strategies are recorded only. A spawned child imports torchlike and
