@@ -20,10 +20,11 @@ __all__ = ["ELU", "Hardshrink", "Hardsigmoid", "Hardtanh", "Hardswish", "LeakyRe
 _INPLACE = ("inplace", False)
 
 
-def _activation(name, fn, params=(), fmt=""):
+def _activation(name, fn, params=(), fmt="", repr_inplace=True):
     """A Module class ``name`` whose constructor takes ``params`` ((name, default) pairs, in
     torch's order; those without default are required) and whose forward is
-    ``fn(input, *params)``. ``fmt`` formats extra_repr; ', inplace=True' is appended when set."""
+    ``fn(input, *params)``. ``fmt`` formats extra_repr; ', inplace=True' is appended when set (unless
+    ``repr_inplace`` is False: torch's Hardsigmoid/Hardswish do not show it)."""
     empty = inspect.Parameter.empty
     signature = inspect.Signature([inspect.Parameter(p, inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                                      default=d[0] if d else empty)
@@ -41,7 +42,7 @@ def _activation(name, fn, params=(), fmt=""):
 
     def extra_repr(self):
         text = fmt.format(**self.__dict__)
-        if getattr(self, "inplace", False):
+        if repr_inplace and getattr(self, "inplace", False):
             text += ", inplace=True" if text else "inplace=True"
         return text
 
@@ -55,8 +56,8 @@ CELU = _activation("CELU", F.celu, [("alpha", 1.0), _INPLACE], "alpha={alpha}")
 SELU = _activation("SELU", F.selu, [_INPLACE])
 Hardshrink = _activation("Hardshrink", F.hardshrink, [("lambd", 0.5)], "{lambd}")
 Softshrink = _activation("Softshrink", F.softshrink, [("lambd", 0.5)], "{lambd}")
-Hardsigmoid = _activation("Hardsigmoid", F.hardsigmoid, [_INPLACE])
-Hardswish = _activation("Hardswish", F.hardswish, [_INPLACE])
+Hardsigmoid = _activation("Hardsigmoid", F.hardsigmoid, [_INPLACE], repr_inplace=False)
+Hardswish = _activation("Hardswish", F.hardswish, [_INPLACE], repr_inplace=False)
 Hardtanh = _activation("Hardtanh", F.hardtanh, [("min_val", -1.0), ("max_val", 1.0), _INPLACE],
                        "min_val={min_val}, max_val={max_val}")
 ReLU6 = _activation("ReLU6", F.relu6, [_INPLACE])
