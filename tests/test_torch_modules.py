@@ -2,6 +2,7 @@
 import paths of torch's internal modules; compared with torch 2.13."""
 import pickle
 import warnings
+from importlib import import_module
 
 import numpy as np
 import pytest
@@ -48,7 +49,6 @@ def test_checkpoint_values_grads_and_warnings():
     x = np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3)
     results = {}
     for L in (torch, torchlike):
-        from importlib import import_module
         cp = import_module(L.__name__ + ".utils.checkpoint")
         m = _mlp(L)
         if L is torchlike:
@@ -318,3 +318,38 @@ def test_multiprocessing_process_queue_pool():
     with mp.Pool(1) as pool:
         out = pool.map(workers.double, [torchlike.tensor([1, 2])])
     assert_same(torch.tensor([2, 4]), out[0])
+
+
+def _gradcheck_outcomes(L):
+    x = L.tensor([1.0, 2.0], dtype=L.float64, requires_grad=True)
+
+    class HalfGrad(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(a)
+            return a ** 2
+
+        @staticmethod
+        def backward(ctx, g):
+            a, = ctx.saved_tensors
+            return g * a
+
+    out = []
+    with pytest.raises(import_module(L.__name__ + ".autograd.gradcheck").GradcheckError) as info:
+        L.autograd.gradcheck(HalfGrad.apply, (x,))
+    out.append(str(info.value))
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out.append(L.autograd.gradcheck(lambda a: a * 2, (L.ones(2, requires_grad=True),), raise_exception=False))
+    out.append([str(i.message) for i in w])
+    y = L.ones(2, 3, dtype=L.float64, requires_grad=True)
+    out.append(L.autograd.gradcheck(lambda a, b: (a.sum() * b, (a * 3).detach()), (x, y)))
+    out.append(L.autograd.gradgradcheck(lambda a: a ** 3, (x,)))
+    out.append(L.autograd.gradgradcheck(HalfGrad.apply, (x,), raise_exception=False))
+    with pytest.raises(ValueError, match="at least one input tensor to require gradient"):
+        L.autograd.gradcheck(lambda a: a * 2, (L.ones(2, dtype=L.float64),))
+    return out
+
+
+def test_gradcheck_matches_torch():
+    assert _gradcheck_outcomes(torchlike) == _gradcheck_outcomes(torch)

@@ -104,5 +104,6 @@ def Variable(data, requires_grad=False, volatile=False):
     return data.requires_grad_(requires_grad) if requires_grad else data
 
 
-from . import function, functional, graph  # noqa: E402
+from . import function, functional, graph  # noqa: E402,F401
+from .gradcheck import gradcheck, gradgradcheck  # noqa: E402,F401  (the functions shadow the module, as in torch)
 from .function import Function, FunctionCtx, once_differentiable  # noqa: E402
