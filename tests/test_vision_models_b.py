@@ -76,7 +76,13 @@ def test_forward_backward_parity(case, no_init):
             _close(model.state_dict()[key.split("/", 2)[2]], FIX[key])
 
 
-@pytest.mark.parametrize("name", sorted(BUILDERS))
+# The largest builders (2-4 s each on two cores, vit_h_14 allocates 2.5 GB) run only with the slow tests.
+_LARGE = {"vit_h_14", "vit_l_16", "vit_l_32", "efficientnet_b5", "efficientnet_b6", "efficientnet_b7",
+          "efficientnet_v2_m", "efficientnet_v2_l"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n in _LARGE else n
+                                  for n in sorted(BUILDERS)])
 def test_builder_keys_shapes_repr(name, no_init):
     model = getattr(M, name)()
     ref = BUILDERS[name]
