@@ -23,8 +23,8 @@ from torchlike.nn import init
 from torchlike.vision import ops
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from models_fixture_weights import fixture_projection, fixture_state_dict  # noqa: E402
-from models_fixture_weights_b import CASES, GRAD_PARAMS, build_case, fixture_input  # noqa: E402
+from models_fixture_weights import fixture_projection, fixture_state_dict
+from models_fixture_weights_b import CASES, GRAD_PARAMS, build_case, fixture_input
 
 FIX = np.load(pathlib.Path(__file__).parent / "fixtures" / "torchvision_models_b.npz")
 BUILDERS = json.loads(str(FIX["builders"]))
@@ -140,10 +140,9 @@ def test_swag_weights_image_size(no_init, monkeypatch):
     assert model.image_size == 384 and sum(p.numel() for p in model.parameters()) == w.meta["num_params"]
     with pytest.raises(ValueError, match="expected value 384 but got 224"):
         M.vit_b_16(weights=w, image_size=224)
-    with pytest.raises(ValueError, match="No weights available for model vit_h_14"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            M.vit_h_14(pretrained=True)
+    with pytest.raises(ValueError, match="No weights available for model vit_h_14"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        M.vit_h_14(pretrained=True)
 
 
 def test_activation_repr_like_torch():
@@ -169,3 +168,31 @@ def test_stochastic_depth_like_torchvision():
     assert len(np.unique(b)) == 1
     assert (ops.stochastic_depth(x, 1.0, "row").numpy() == 0).all()
     assert repr(ops.StochasticDepth(0.2, "row")) == "StochasticDepth(p=0.2, mode=row)"
+
+
+def test_init_schemes(monkeypatch):
+    """torchvision's init calls (recorded, not run): MobileNet's kaiming-normal fan_out convolutions and
+    N(0, 0.01) classifier, EfficientNet's uniform +-1/sqrt(out_features) classifier, ViT's truncated-normal patch
+    projection, Xavier-uniform MLP with N(0, 1e-6) biases and zero head."""
+    calls = []
+    for name in _FILLS:
+        monkeypatch.setattr(init, name, lambda tensor, *args, _name=name, **kwargs:
+                            calls.append((_name, tensor, args, kwargs)) or tensor)
+
+    def last_call(tensor):
+        return next((n, a, k) for n, t, a, k in reversed(calls) if t is tensor)
+
+    mnet = build_case("mobilenet_v3", M.mobilenetv3)
+    assert last_call(mnet.features[0][0].weight) == ("kaiming_normal_", (), {"mode": "fan_out"})
+    assert last_call(mnet.features[1].block[1].fc1.bias) == ("zeros_", (), {})
+    assert last_call(mnet.features[0][1].weight) == ("ones_", (), {})
+    assert last_call(mnet.classifier[3].weight) == ("normal_", (0, 0.01), {})
+    eff = build_case("efficientnet", M.efficientnet)
+    assert last_call(eff.classifier[1].weight) == ("uniform_", (-10 ** -0.5, 10 ** -0.5), {})
+    vit = build_case("vit_small", M.vision_transformer)
+    assert last_call(vit.conv_proj.weight) == ("trunc_normal_", (), {"std": (1 / (3 * 16 * 16)) ** 0.5})
+    mlp = vit.encoder.layers.encoder_layer_0.mlp
+    assert last_call(mlp[0].weight) == ("xavier_uniform_", (), {})
+    assert last_call(mlp[3].bias) == ("normal_", (), {"std": 1e-6})
+    assert last_call(vit.heads.head.weight) == ("zeros_", (), {})
+    assert last_call(vit.heads.pre_logits.weight) == ("trunc_normal_", (), {"std": (1 / 64) ** 0.5})
