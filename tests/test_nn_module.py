@@ -309,3 +309,20 @@ def test_load_state_dict_assign(models):
     t.load_state_dict({k: v * 2 for k, v in t.state_dict().items()}, assign=True)
     assert isinstance(l.w, torchlike.nn.Parameter) and l.w.requires_grad == t.w.requires_grad
     assert l.running is sd["running"] and l.w.tolist() == t.w.tolist()
+
+
+def test_reassigned_child_parameter_and_buffer_keep_their_place():
+    """Replacing a submodule (resnet.conv1 = ...), a parameter or a buffer keeps its position in
+    children()/state_dict(), as torch: code rebuilds Sequential(*children()) from it."""
+    import torch
+
+    def build(lib):
+        m = lib.nn.Module()
+        m.a, m.b = lib.nn.Linear(2, 2), lib.nn.ReLU()
+        m.p, m.q = lib.nn.Parameter(lib.zeros(1)), lib.nn.Parameter(lib.zeros(1))
+        m.register_buffer("u", lib.zeros(1))
+        m.register_buffer("v", lib.zeros(1))
+        m.a, m.p, m.u = lib.nn.Linear(2, 3), lib.nn.Parameter(lib.ones(2)), lib.ones(3)
+        return [n for n, _ in m.named_children()], list(m.state_dict())
+
+    assert build(torchlike) == build(torch)
