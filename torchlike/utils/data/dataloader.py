@@ -40,7 +40,9 @@ import multiprocessing.connection
 import multiprocessing.forkserver
 import os
 import pickle
+import sys
 import time
+import types
 import warnings
 
 import jax
@@ -214,6 +216,26 @@ def _cpu_jax_environment():
             os.environ["JAX_PLATFORMS"] = old
 
 
+@contextlib.contextmanager
+def _main_hidden_unless_needed(payload):
+    """Workers started inside re-run the main script (as ``__mp_main__``) only when ``payload``
+    refers to something defined there. A script without an ``if __name__ == "__main__":`` guard
+    then works as under torch's fork, and workers start faster."""
+    try:
+        needed = b"__main__" in pickle.dumps(payload)
+    except Exception:  # noqa: BLE001  (unpicklable: starting the worker reports it)
+        needed = True
+    main = sys.modules.get("__main__")
+    if needed or main is None:
+        yield
+        return
+    sys.modules["__main__"] = types.ModuleType("__main__")  # what spawn's preparation data reads
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def _default_context():
     """A fork server started here (preloaded NumPy/JAX, no JAX backend, CPU only), else spawn."""
     global _forkserver_pid
@@ -321,7 +343,8 @@ class _MultiProcessIter(_BaseIter):
         # feeder thread, a pipe still delivers the final None when the iterator is collected in a cycle.
         self._index_pipes, self._workers, self._shutdown = [], [], False
         try:
-            with _cpu_jax_environment():
+            with _cpu_jax_environment(), _main_hidden_unless_needed(
+                    (self._dataset, self._collate_fn, loader.worker_init_fn)):
                 for worker_id in range(self._num_workers):
                     receiver, sender = ctx.Pipe(duplex=False)
                     worker = ctx.Process(target=_worker.worker_loop, daemon=True, args=(
