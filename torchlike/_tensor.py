@@ -149,7 +149,7 @@ class Tensor:
     is_sparse = False
     is_quantized = False
     # device kinds JAX never places a torchlike tensor on (torch's flags, False here)
-    is_xpu = is_mps = is_ipu = is_hpu = is_mtia = is_maia = is_vulkan = is_xla = is_mkldnn = is_sparse_csr = False
+    is_xpu = is_mps = is_ipu = is_mtia = is_maia = is_vulkan = is_xla = is_mkldnn = is_sparse_csr = False
     is_meta = False
     is_nested = False
 
