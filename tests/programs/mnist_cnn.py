@@ -86,9 +86,9 @@ def test(model, device, test_loader):
 def main():
     parser = argparse.ArgumentParser(description='PyTorch MNIST Example')
     parser.add_argument('--batch-size', type=int, default=32)
-    parser.add_argument('--test-batch-size', type=int, default=100)
+    parser.add_argument('--test-batch-size', type=int, default=32)
     parser.add_argument('--train-size', type=int, default=160, help='how many training images to use')
-    parser.add_argument('--test-size', type=int, default=200)
+    parser.add_argument('--test-size', type=int, default=160)
     parser.add_argument('--epochs', type=int, default=2)
     parser.add_argument('--lr', type=float, default=1.0)
     parser.add_argument('--gamma', type=float, default=0.7, help='learning rate step gamma')

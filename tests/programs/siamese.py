@@ -119,7 +119,7 @@ def test(model, device, test_loader, criterion):
 def main():
     parser = argparse.ArgumentParser(description='PyTorch Siamese network Example')
     parser.add_argument('--batch-size', type=int, default=32)
-    parser.add_argument('--test-batch-size', type=int, default=64)
+    parser.add_argument('--test-batch-size', type=int, default=32)
     parser.add_argument('--train-size', type=int, default=128)
     parser.add_argument('--test-size', type=int, default=64)
     parser.add_argument('--epochs', type=int, default=2)
