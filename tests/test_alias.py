@@ -53,7 +53,7 @@ FAILING = textwrap.dedent('''
 
 
 def _python(*args, cwd, env=None):
-    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+    return subprocess.run([sys.executable, *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
                           env={**os.environ, **(env or {})})
 
 

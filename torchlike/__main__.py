@@ -41,7 +41,7 @@ def _run(argv):
             return 2
         sys.argv = ["-c"] + argv[2:]
         sys.path[0] = ""
-        exec(compile(argv[1], "<string>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})
+        exec(compile(argv[1], "<string>", "exec"), {"__name__": "__main__", "__builtins__": __builtins__})  # noqa: S102
     else:
         script = argv[0]
         if not os.path.exists(script):
@@ -65,7 +65,7 @@ def _run_script(path):
     sys.modules["__main__"] = main
     with io.open_code(path) as f:
         code = compile(f.read(), path, "exec")
-    exec(code, main.__dict__)
+    exec(code, main.__dict__)  # noqa: S102  (running the program is the point)
 
 
 def _print_program_traceback(exc):
