@@ -28,7 +28,7 @@ from . import accelerator, cuda, hub, nn, optim, random, serialization, utils  #
 from . import backends, multiprocessing, onnx, testing  # noqa: E402  (attributes of torch, as there)
 from .serialization import *  # noqa: E402,F401,F403
 from . import func  # noqa: E402
-from . import fft, linalg  # noqa: E402
+from . import fft, linalg, special  # noqa: E402
 from . import jit  # noqa: E402
 from ._compile import compile  # noqa: E402
 from .nn.functional import log_softmax, softmax  # noqa: E402  (torch.softmax, torch.log_softmax)

@@ -7,12 +7,12 @@ transformed dims (for the complex-to-real transforms they are the *output* sizes
 defaulting to 2 * (input size - 1)), ``norm`` is "backward" (default), "forward" or "ortho".
 hfftn/ihfftn are irfftn/rfftn of the conjugate with the normalisation swapped.
 """
-import numpy as np
 import jax.numpy as jnp
+import numpy as np
 
 from . import _dtype
 from ._dispatch import Kernel, apply
-from ._tensor import _TYPE_NAMES, Tensor, _wrap_dim
+from ._tensor import _TYPE_NAMES, Tensor, _wrap_dim  # noqa: F401  (torch.fft.Tensor is torch.Tensor)
 from .ops._util import write_out
 from .ops.creation import tensor as _tensor
 from .ops.other import roll
@@ -101,29 +101,6 @@ def _transform(kind, input, s, dim, norm, out, ndim_form=True):
     return write_out(out, apply(_KERNELS[name], (input,), (kind, sizes, dims, norm, dt.jax)))
 
 
-def _one_dim(op, kind):
-    def transform(input, n=None, dim=-1, norm=None, *, out=None):
-        if input.ndim == 0:
-            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
-        return _transform(kind, input, None if n is None else (n,), (dim,), norm, out, ndim_form=False)
-    transform.__name__ = transform.__qualname__ = op
-    return transform
-
-
-def _two_dim(op, kind):
-    def transform(input, s=None, dim=(-2, -1), norm=None, *, out=None):
-        return _transform(kind, input, s, dim, norm, out)
-    transform.__name__ = transform.__qualname__ = op
-    return transform
-
-
-def _n_dim(op, kind):
-    def transform(input, s=None, dim=None, norm=None, *, out=None):
-        return _transform(kind, input, s, dim, norm, out)
-    transform.__name__ = transform.__qualname__ = op
-    return transform
-
-
 _DOCS = {
     "fft": "the discrete Fourier transform", "ifft": "the inverse discrete Fourier transform",
     "rfft": "the Fourier transform of real input (the n // 2 + 1 non-negative frequencies)",
@@ -131,12 +108,40 @@ _DOCS = {
     "hfft": "the Fourier transform of a Hermitian-symmetric signal given by its first half (real output)",
     "ihfft": "the inverse of hfft: the first half of the inverse transform of real input",
 }
-for _kind, _doc in _DOCS.items():
-    for _make, _suffix, _form in ((_one_dim, "", "along ``dim``"), (_two_dim, "2", "over ``dim`` (default the last "
-                                  "two dims)"), (_n_dim, "n", "over ``dim`` (default all dims, or the last len(s))")):
-        _fn = _make(_kind + _suffix, _kind)
-        _fn.__doc__ = f"torch.fft.{_kind}{_suffix}: {_doc}, {_form}; sizes ``n``/``s``, ``norm`` as torch."
-        globals()[_kind + _suffix] = _fn
+
+
+def _documented(transform, op, kind, where):
+    transform.__name__ = transform.__qualname__ = op
+    transform.__doc__ = f"torch.fft.{op}: {_DOCS[kind]}, {where}; sizes ``n``/``s`` and ``norm`` as torch."
+    return transform
+
+
+def _one_dim(op, kind):
+    def transform(input, n=None, dim=-1, norm=None, *, out=None):
+        if input.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return _transform(kind, input, None if n is None else (n,), (dim,), norm, out, ndim_form=False)
+    return _documented(transform, op, kind, "along ``dim``")
+
+
+def _two_dim(op, kind):
+    def transform(input, s=None, dim=(-2, -1), norm=None, *, out=None):
+        return _transform(kind, input, s, dim, norm, out)
+    return _documented(transform, op, kind, "over ``dim`` (default the last two dims)")
+
+
+def _n_dim(op, kind):
+    def transform(input, s=None, dim=None, norm=None, *, out=None):
+        return _transform(kind, input, s, dim, norm, out)
+    return _documented(transform, op, kind, "over ``dim`` (default all dims, or the last len(s))")
+
+
+fft, fft2, fftn = _one_dim("fft", "fft"), _two_dim("fft2", "fft"), _n_dim("fftn", "fft")
+ifft, ifft2, ifftn = _one_dim("ifft", "ifft"), _two_dim("ifft2", "ifft"), _n_dim("ifftn", "ifft")
+rfft, rfft2, rfftn = _one_dim("rfft", "rfft"), _two_dim("rfft2", "rfft"), _n_dim("rfftn", "rfft")
+irfft, irfft2, irfftn = _one_dim("irfft", "irfft"), _two_dim("irfft2", "irfft"), _n_dim("irfftn", "irfft")
+hfft, hfft2, hfftn = _one_dim("hfft", "hfft"), _two_dim("hfft2", "hfft"), _n_dim("hfftn", "hfft")
+ihfft, ihfft2, ihfftn = _one_dim("ihfft", "ihfft"), _two_dim("ihfft2", "ihfft"), _n_dim("ihfftn", "ihfft")
 
 
 def _frequencies(values, n, d, dtype, device, requires_grad):

@@ -14,6 +14,7 @@ of ``det`` at an exactly singular matrix is NaN (torch's is finite); ``lstsq`` c
 minimum-norm solution through the SVD for every driver (gelsy/gels give the same solution for
 full-rank input); ``ldl_factor``/``ldl_solve`` are not provided.
 """
+import functools
 import math
 import numbers
 
@@ -540,7 +541,7 @@ def _pinv_jvp(primals, tangents):
     a, atol, rtol = primals
     da = tangents[0]
     p = _pinv_fn(a, atol, rtol)
-    mm = lambda x, y: jnp.matmul(x, y, precision=_HI)  # noqa: E731
+    mm = functools.partial(jnp.matmul, precision=_HI)
     eye_m = jnp.eye(a.shape[-2], dtype=a.dtype)
     eye_n = jnp.eye(a.shape[-1], dtype=a.dtype)
     dp = (-mm(mm(p, da), p) + mm(mm(mm(p, _mh(p)), _mh(da)), eye_m - mm(a, p))
@@ -729,7 +730,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
     """torch.linalg.matrix_norm: ord 'fro', 'nuc', inf, -inf, 1, -1, 2, -2 over the two ``dim``."""
     dt = _norm_dtype("linalg.matrix_norm", A, dtype)
     if A.ndim < 2:
-        raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
     dims = tuple(wrap_dim(d, A.ndim) for d in dim)
     if len(dims) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
@@ -795,7 +796,7 @@ def cross(input, other, *, dim=-1, out=None):
         raise RuntimeError(f"linalg.cross: Expected input and other to have the same dtype, but got "
                            f"{_TYPE_NAMES[input.dtype]} and {_TYPE_NAMES[other.dtype]}")
     if input.ndim != other.ndim:
-        raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions.")
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     return _other.cross(input, other, dim, out=out)
 
 
