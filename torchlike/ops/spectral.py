@@ -13,7 +13,7 @@ from scipy import special as _special
 
 from .. import _dtype
 from .._dispatch import Kernel, apply
-from .._tensor import _TYPE_NAMES
+from .._tensor import _TYPE_NAMES, tensor_method
 from .creation import tensor as _tensor
 from .creation import zeros
 from .indexing import cat
@@ -121,6 +121,7 @@ def _check_sizes(name, n_fft, hop, win_length):
         raise RuntimeError(f"{name}: expected 0 < win_length <= n_fft, but got win_length={win_length}")
 
 
+@tensor_method()
 def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, pad_mode="reflect",
          normalized=False, onesided=None, return_complex=None, align_to_window=None):
     """torch.stft: the short-time Fourier transform of a 1-D (L) or 2-D (B, L) signal,
@@ -179,6 +180,7 @@ def _istft(n_fft, hop, onesided, normalized, start, end, length, spec, window):
 _istft_k = Kernel(_istft, "FftC2RBackward0")
 
 
+@tensor_method()
 def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=True, normalized=False,
           onesided=None, length=None, return_complex=False):
     """torch.istft: the inverse of :func:`stft` by windowed overlap-add, normalised by the summed
