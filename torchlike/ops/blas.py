@@ -372,22 +372,14 @@ def _power(n, a):
     return result
 
 
-def _inverse_power(n, a):
-    """(inverse(a) ** n, whether the inverse is finite, i.e. a was not singular)."""
-    inv = jnp.linalg.inv(a)
-    return _power(n, inv), jnp.all(jnp.isfinite(inv))
-
-
 _matrix_power = Kernel(_power, "MmBackward0")
-_matrix_power_inv = Kernel(_inverse_power, "LinalgInvExBackward0")
 _identity = Kernel(lambda a: jnp.broadcast_to(jnp.eye(a.shape[-1], dtype=a.dtype), a.shape), "CopyBackwards")
 
 
 @tensor_method()
 def matrix_power(input, n):
-    """torch.matrix_power for (batches of) square matrices; n < 0 inverts first (float and
-    complex only). A singular matrix with n < 0 raises RuntimeError (torch raises its
-    LinAlgError subclass of RuntimeError, naming the failing pivot)."""
+    """torch.matrix_power for (batches of) square matrices; n < 0 inverts first with
+    torch.linalg.inv (float and complex only; a singular matrix raises its LinAlgError)."""
     if input.ndim < 2:
         raise RuntimeError("linalg.matrix_power: The input tensor A must have at least 2 dimensions.")
     if input.shape[-1] != input.shape[-2]:
@@ -397,13 +389,8 @@ def matrix_power(input, n):
         return apply(_identity, (input,))
     if n > 0:
         return apply(_matrix_power, (input,), (int(n),))
-    if input.dtype.category < 2:
-        raise RuntimeError(f"linalg.inv: Expected a floating point or complex tensor as input. Got "
-                           f"{_TYPE_NAMES[input.dtype]}")
-    result, finite = apply(_matrix_power_inv, (input,), (-int(n),))
-    if not finite.item():
-        raise RuntimeError("linalg.inv: The input matrix is singular, the inversion could not be completed.")
-    return result
+    from ..linalg import inv  # torchlike.linalg imports this module
+    return apply(_matrix_power, (inv(input),), (-int(n),))
 
 
 # ---- tensordot and einsum ---------------------------------------------------------------------
