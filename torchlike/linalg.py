@@ -117,6 +117,8 @@ def _broadcast_batch(a, b):
 def _lu_info(lu):
     """getrf's info: the 1-based index of the first exactly zero diagonal element of U, else 0."""
     zero = jnp.diagonal(lu, axis1=-2, axis2=-1) == 0
+    if zero.shape[-1] == 0:
+        return jnp.zeros(zero.shape[:-1], jnp.int32)
     return jnp.where(zero.any(-1), jnp.argmax(zero, -1) + 1, 0).astype(jnp.int32)
 
 
@@ -163,13 +165,15 @@ def inv_ex(A, *, check_errors=False, out=None):
     _check("linalg.inv", A, square=True)
     inverse, info = apply(_INV_EX, (A,))
     if check_errors:
-        _raise_info("linalg.inv", info, _inv_message, A.ndim > 2)
+        _raise_info("linalg.inv_ex", info, _inv_message, A.ndim > 2)
     return _out(out, return_types.linalg_inv_ex(inverse, info))
 
 
 def inv(A, *, out=None):
     """torch.linalg.inv of (batches of) square matrices; a singular one raises LinAlgError."""
-    return _out(out, inv_ex(A, check_errors=True).inverse)
+    inverse, info = inv_ex(A)
+    _raise_info("linalg.inv", info, _inv_message, A.ndim > 2)
+    return _out(out, inverse)
 
 
 def _is_vector_rhs(A, B):
@@ -185,10 +189,9 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     vector = _is_vector_rhs(A, B)
     rows = B.shape[-1] if vector else B.shape[-2] if left else B.shape[-1]
     if B.ndim < 1 or rows != A.shape[-1]:
-        side = "A.size(-1) == B.size(-2)" if left else "B.size(-1) == A.size(-1)"
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({'x'.join(map(str, A.shape[-2:]))} and "
-                           f"{'x'.join(map(str, B.shape[-2:]))}); expected {side}")
+                           f"{'x'.join(map(str, B.shape[-2:]))})")
     result, info = apply(_SOLVE_EX, (A, B), (vector, bool(left)))
     if check_errors:
         _raise_info("torch.linalg.solve", info, lambda c: "The solver failed because the input matrix is singular.",
@@ -326,8 +329,38 @@ def _cholesky_info(a):
     return lax.fori_loop(0, n, step, (_hermitian_from(a), jnp.zeros(a.shape[:-2], jnp.int32)))[1]
 
 
+def _hermitian_input(a, lower=True):
+    """The Hermitian matrix LAPACK reads from a's lower (upper) triangle, differentiated as a's
+    Hermitian part: gradients come out Hermitian, as torch's (which assumes Hermitian input)."""
+    sym = (a + _mh(a)) / 2
+    return sym + lax.stop_gradient(_hermitian_from(a, lower) - sym)
+
+
+@jax.custom_vjp
+def _cholesky_lower(a):
+    """L L^H = the Hermitian matrix of a's lower triangle (LAPACK's potrf)."""
+    return lax.linalg.cholesky(a, symmetrize_input=False)
+
+
+def _cholesky_fwd(a):
+    L = _cholesky_lower(a)
+    return L, L
+
+
+def _cholesky_bwd(L, ct):
+    """torch's gradient: L^-H M L^-1 with X = tril(L^H gL), M = (X + tril(X, -1)^H) / 2, for torch's
+    gL (the conjugate of JAX's complex cotangent; the result is conjugated back)."""
+    x = jnp.tril(jnp.matmul(_mh(L), jnp.conj(ct), precision=_HI))
+    m = (x + _mh(jnp.tril(x, -1))) / 2
+    y = lax.linalg.triangular_solve(L, m, left_side=True, lower=True, transpose_a=True, conjugate_a=True)
+    return (jnp.conj(lax.linalg.triangular_solve(L, y, left_side=False, lower=True)),)
+
+
+_cholesky_lower.defvjp(_cholesky_fwd, _cholesky_bwd)
+
+
 def _cholesky_ex_fn(upper, a):
-    L = lax.linalg.cholesky(a, symmetrize_input=False)
+    L = _cholesky_lower(a)
     failed = jnp.isnan(L).any()
     info = lax.cond(failed, _cholesky_info, lambda x: jnp.zeros(x.shape[:-2], jnp.int32), a)
     return (_mh(L) if upper else L), info
@@ -347,14 +380,16 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     _check("linalg.cholesky", A, square=True)
     L, info = apply(_CHOLESKY_EX, (A,), (bool(upper),))
     if check_errors:
-        _raise_info("linalg.cholesky", info, _cholesky_message, A.ndim > 2)
+        _raise_info("linalg.cholesky_ex", info, _cholesky_message, A.ndim > 2)
     return _out(out, return_types.linalg_cholesky_ex(L, info))
 
 
 def cholesky(A, *, upper=False, out=None):
     """torch.linalg.cholesky: L with A = L L^H (U = L^H with ``upper``); raises LinAlgError for a
     matrix that is not positive-definite."""
-    return _out(out, cholesky_ex(A, upper=upper, check_errors=True).L)
+    L, info = cholesky_ex(A, upper=upper)
+    _raise_info("linalg.cholesky", info, _cholesky_message, A.ndim > 2)
+    return _out(out, L)
 
 
 # ---- determinants -----------------------------------------------------------------------------
@@ -377,13 +412,17 @@ def slogdet(A, *, out=None):
 
 # ---- eigen and singular value decompositions ----------------------------------------------------
 def _eigh_fn(lower, values_only, a):
-    v, w = lax.linalg.eigh(a, lower=lower, symmetrize_input=False)
+    v, w = lax.linalg.eigh(_hermitian_input(a, lower), lower=lower, symmetrize_input=False)
     return w if values_only else (w, v)
 
 
 _EIGH = Kernel(_eigh_fn, "LinalgEighBackward0")
-_EIG = Kernel(lambda values_only, a: jnp.linalg.eigvals(a) if values_only else tuple(jnp.linalg.eig(a)),
-              "LinalgEigBackward0")
+def _eig_fn(values_only, a):
+    w, v = lax.linalg.eig(a, compute_left_eigenvectors=False, enable_eigvec_derivs=True)
+    return w if values_only else (w, v)
+
+
+_EIG = Kernel(_eig_fn, "LinalgEigBackward0")
 
 
 def _uplo(UPLO):
@@ -550,7 +589,9 @@ def _pinv_jvp(primals, tangents):
 
 
 def _pinv_kernel(hermitian, a, atol, rtol):
-    return _pinv_fn(_hermitian_from(a) if hermitian else a, atol, rtol)
+    if hermitian:  # the lower triangle's Hermitian matrix, differentiated as a itself (as torch)
+        a = a + lax.stop_gradient(_hermitian_from(a) - a)
+    return _pinv_fn(a, atol, rtol)
 
 
 _PINV = Kernel(_pinv_kernel, "LinalgPinvBackward0")
