@@ -20,6 +20,7 @@ torch gives NaN at x = +-inf for J0/J1/Y0/Y1/Ai (its Cephes kernels do); so does
 """
 import math
 
+import jax
 import jax.numpy as jnp
 import jax.scipy.special as jsp
 import numpy as np
@@ -69,9 +70,24 @@ def log_softmax(input, dim, *, dtype=None):
 
 
 # ---- differentiable functions on jax.scipy.special ----------------------------------------------------
-entr = _pw.unary("entr", lambda x: jnp.where(jnp.isnan(x), x, jnp.where(
-    x > 0, -x * jnp.log(jnp.where(x > 0, x, 1)), jnp.where(x == 0, 0, -jnp.inf)).astype(x.dtype)),
-    "SpecialEntrBackward0", kinds="bif", kernel_name="entr_cpu")
+@jax.custom_jvp
+def _entr(x):
+    safe = jnp.where(x > 0, x, 1)
+    value = jnp.where(x > 0, -x * jnp.log(safe), jnp.where(x == 0, 0, -jnp.inf).astype(x.dtype))
+    return jnp.where(jnp.isnan(x), x, value)
+
+
+# torch's derivative -(1 + log x) everywhere: NaN below 0, +inf at 0
+_entr.defjvp(lambda primals, tangents: (_entr(primals[0]), -(1 + jnp.log(primals[0])) * tangents[0]))
+
+
+def _xlog1py(x, y):
+    """x log1p(y): 0 where x == 0 (NaN where y is), with no NaN gradient from the unused branch."""
+    safe_y = jnp.where(x == 0, 0, y)
+    return jnp.where(jnp.isnan(y), y, jnp.where(x == 0, 0, x * jnp.log1p(safe_y)).astype(x.dtype))
+
+
+entr = _pw.unary("entr", _entr, "SpecialEntrBackward0", kinds="bif", kernel_name="entr_cpu")
 erfcx = _pw.unary("erfcx", jsp.erfcx, "SpecialErfcxBackward0", kinds="bif", kernel_name="erfcx_cpu")
 i0e = _pw.unary("i0e", jsp.i0e, "SpecialI0EBackward0", kinds="bif", kernel_name="i0e_cpu")
 i1 = modified_bessel_i1 = _pw.unary("i1", lambda x: jnp.where(jnp.isinf(x), jnp.nan, jsp.i1(x)),
@@ -80,8 +96,7 @@ i1e = _pw.unary("i1e", jsp.i1e, "SpecialI1EBackward0", kinds="bif", kernel_name=
 ndtr = _pw.unary("ndtr", jsp.ndtr, "MulBackward1", kinds="bif", kernel_name="ndtr_cpu")
 ndtri = _pw.unary("ndtri", jsp.ndtri, "SpecialNdtriBackward0", kinds="bif", kernel_name="ndtri_cpu")
 log_ndtr = _pw.unary("log_ndtr", jsp.log_ndtr, "SpecialLogNdtrBackward0", kinds="bif", kernel_name="log_ndtr_cpu")
-xlog1py = _pw.binary("xlog1py", lambda x, y: jnp.where(jnp.isnan(y), y, jnp.where(x == 0, 0, x * jnp.log1p(y))
-                                                       .astype(x.dtype)),
+xlog1py = _pw.binary("xlog1py", _xlog1py,
                      ("SpecialXlog1PyBackward0", "SpecialXlog1PyBackward2", "SpecialXlog1PyBackward1"),
                      compute_dtype=float_dtype, kinds="bif")
 zeta = _pw.binary("zeta", jsp.zeta, ("SpecialZetaBackward0", "SpecialZetaBackward2", "SpecialZetaBackward1"),
