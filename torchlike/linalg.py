@@ -675,7 +675,8 @@ def lstsq(A, B, rcond=None, *, driver=None):
         rcond = _dtype.finfo(A.dtype.to_real()).eps * max(m, n)
     x, residuals, rank, s = apply(_LSTSQ, (A, B, float(rcond)), (vector,))
     empty = Tensor._from_array(jnp.zeros((0,), A.dtype.to_real().jax))
-    full_rank = driver == "gels" or bool((rank == min(m, n)).all())
+    # (a traced rank, inside torchlike.compile or jit, cannot be read: full rank is assumed)
+    full_rank = driver == "gels" or isinstance(rank._data, jax.core.Tracer) or bool((rank == min(m, n)).all())
     if not (m > n and driver != "gelsy" and full_rank):
         residuals = empty
     if driver == "gels":
