@@ -218,9 +218,9 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
     """torch.lu_unpack -> return_types.lu_unpack(P, L, U) from lu_factor's compact form; a part not
     unpacked is an empty tensor."""
     if LU_pivots.dtype.name != "int32":
-        raise RuntimeError(f"torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 "
-                           f"dtype. Note: this function is intended to be used with the output produced by "
-                           f"torch.linalg.lu_factor")
+        raise RuntimeError("torch.lu_unpack: LU_pivots is expected to be a contiguous tensor of torch.int32 "
+                           "dtype. Note: this function is intended to be used with the output produced by "
+                           "torch.linalg.lu_factor")
     empty = Tensor._from_array(jnp.zeros((0,), LU_data.dtype.jax))
     L, U = apply(_LU_UNPACK, (LU_data,)) if unpack_data else (empty, empty)
     if unpack_pivots:
