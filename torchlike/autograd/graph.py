@@ -213,6 +213,9 @@ def _used_inputs(kernel, statics, args):
     types = tuple(None if a is None else (jnp.shape(a), jnp.result_type(a)) for a in args)
     key = (kernel, statics, types)
     used = _USED.get(key)
+    if used is None and any(t is not None and 0 in t[0] for t in types):
+        # JAX folds work on empty arrays to constants; torch still records the formula's inputs
+        used = _USED[key] = tuple(a is not None for a in args)
     if used is None:
         specs = [None if t is None else jax.ShapeDtypeStruct(*t) for t in types]
         jaxpr = jax.make_jaxpr(functools.partial(kernel.fn, *statics))(*specs).jaxpr

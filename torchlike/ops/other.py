@@ -334,12 +334,25 @@ triu_indices = _triangle_indices(np.triu_indices, "triu_indices")
 _flip = Kernel(lambda dims, a: jnp.flip(a, dims), "FlipBackward0")
 
 
-@tensor_method()
 def flip(input, dims):
     """torch.flip(input, dims): dims must be a sequence, as in torch."""
     if isinstance(dims, numbers.Integral):
         raise TypeError("flip(): argument 'dims' (position 2) must be tuple of ints, not int")
     return apply(_flip, (input,), (dims_arg(dims, input.ndim),))
+
+
+def _flip_method(self, *dims, **kwargs):
+    """Tensor.flip(*dims): the dims as varargs, one sequence, or ``dims=``, as torch's method."""
+    if kwargs:
+        if set(kwargs) != {"dims"} or dims:
+            raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(set(kwargs) - {'dims'}), 'dims')}'")
+        dims = (kwargs["dims"],)
+    if len(dims) == 1 and not isinstance(dims[0], numbers.Integral):
+        dims = dims[0]
+    return flip(self, tuple(dims))
+
+
+Tensor.flip = _flip_method
 
 
 @tensor_method()

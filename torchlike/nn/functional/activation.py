@@ -8,6 +8,7 @@ import jax.numpy as jnp
 
 from ..._dispatch import Kernel, apply
 from ..._tensor import _wrap_dim, tensor_method
+from ...ops import pointwise as _ops
 from ...ops.random import sample
 
 __all__ = ["elu", "elu_", "selu", "selu_", "celu", "celu_", "hardshrink", "hardsigmoid", "hardtanh", "hardtanh_",
@@ -23,8 +24,18 @@ def _elu(x, alpha, scale, input_scale):
     return jnp.where(x > 0, x * scale, jnp.expm1(x * input_scale) * (alpha * scale))
 
 
-def _relu6(x):
-    return jnp.clip(x, 0, 6)
+def _hardtanh(x, lo, hi):
+    # bounds excluded from the gradient, as torch's (clip would pass it at lo and hi)
+    return jnp.where(x <= lo, lo, jnp.where(x >= hi, hi, x)).astype(x.dtype)
+
+
+def _hardsigmoid(x):
+    return jnp.where(x <= -3, 0, jnp.where(x >= 3, 1, x / 6 + 0.5)).astype(x.dtype)
+
+
+def _hardswish(x):
+    # torch's gradient: 0 up to -3 (inclusive), x / 3 + 1/2 in between, 1 from 3 on
+    return jnp.where(x <= -3, 0, jnp.where(x < 3, x * (x + 3) / 6, x)).astype(x.dtype)
 
 
 def _softplus(x, beta, threshold):
@@ -34,20 +45,17 @@ def _softplus(x, beta, threshold):
 _K = {name: Kernel(fn, grad_name) for name, fn, grad_name in [
     ("elu", _elu, "EluBackward0"),
     ("hardshrink", lambda x, l: jnp.where(jnp.abs(x) > l, x, 0), "HardshrinkBackward0"),
-    ("hardsigmoid", lambda x: _relu6(x + 3) / 6, "HardsigmoidBackward0"),
-    ("hardtanh", lambda x, lo, hi: jnp.clip(x, lo, hi), "HardtanhBackward0"),
-    ("hardswish", lambda x: x * _relu6(x + 3) / 6, "HardswishBackward0"),
+    ("hardsigmoid", _hardsigmoid, "HardsigmoidBackward0"),
+    ("hardtanh", _hardtanh, "HardtanhBackward0"),
+    ("hardswish", _hardswish, "HardswishBackward0"),
     ("leaky_relu", lambda x, s: jnp.where(x > 0, x, x * s), "LeakyReluBackward0"),
     ("logsigmoid", jax.nn.log_sigmoid, "LogSigmoidBackward0"),
-    ("relu", lambda x: jnp.maximum(x, 0), "ReluBackward0"),
     ("gelu", lambda approximate, x: jax.nn.gelu(x, approximate=approximate), "GeluBackward0"),
-    ("sigmoid", jax.nn.sigmoid, "SigmoidBackward0"),
     ("silu", jax.nn.silu, "SiluBackward0"),
     ("mish", lambda x: x * jnp.tanh(jax.nn.softplus(x)), "MishBackward0"),
     ("softplus", _softplus, "SoftplusBackward0"),
     ("softshrink", lambda x, l: jnp.where(x > l, x - l, jnp.where(x < -l, x + l, 0)), "SoftshrinkBackward0"),
     ("softsign", lambda x: x / (1 + jnp.abs(x)), "DivBackward0"),
-    ("tanh", jnp.tanh, "TanhBackward0"),
     ("tanhshrink", lambda x: x - jnp.tanh(x), "SubBackward0"),
     ("threshold", lambda x, t, v: jnp.where(x > t, x, v), "ThresholdBackward0"),
 ]}
@@ -55,6 +63,12 @@ _K = {name: Kernel(fn, grad_name) for name, fn, grad_name in [
 
 def _run(name, input, *args, inplace=False):
     out = apply(_K[name], (input, *args))
+    return input._inplace_(out) if inplace else out
+
+
+def _torch_op(op, input, inplace=False):
+    """nn.functional's form of an op the torch namespace has: the same kernel and backward."""
+    out = op(input)
     return input._inplace_(out) if inplace else out
 
 
@@ -102,7 +116,8 @@ def logsigmoid(input):
 
 
 def relu(input, inplace=False):
-    return _run("relu", input, inplace=inplace)
+    """torch.nn.functional.relu: torch.relu's kernel (gradient 0 at 0, as torch)."""
+    return _torch_op(_ops.relu, input, inplace)
 
 
 def gelu(input, approximate="none"):
@@ -113,7 +128,8 @@ def gelu(input, approximate="none"):
 
 
 def sigmoid(input):
-    return _run("sigmoid", input)
+    """torch.nn.functional.sigmoid: torch.sigmoid (integer input gives the default float)."""
+    return _ops.sigmoid(input)
 
 
 def silu(input, inplace=False):
@@ -139,7 +155,8 @@ def softsign(input):
 
 
 def tanh(input):
-    return _run("tanh", input)
+    """torch.nn.functional.tanh: torch.tanh."""
+    return _ops.tanh(input)
 
 
 def tanhshrink(input):
