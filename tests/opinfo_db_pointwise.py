@@ -1,0 +1,201 @@
+"""OpInfo entries: elementwise ops (unary, binary, comparisons) and nn.functional's activations."""
+import numpy as np
+import torch
+
+from opinfo import DTYPES, OpInfo, Sample, T, call_in, grid, layouts_of, shapes_of, special_values, torch_forms
+
+
+# ---- unary ----------------------------------------------------------------------------------------
+def unary_samples(kinks=(), **kwargs):
+    def samples(dtype):
+        vals = special_values(dtype, kinks)
+        for t in layouts_of(vals, dtype):
+            yield Sample((t,), kwargs)
+        for v in shapes_of(dtype)[:3]:  # 0-d, empty, size-1
+            yield Sample((T(v, dtype),), kwargs)
+        yield Sample((T(np.resize(vals, (3, 4)), dtype, "transposed"),), kwargs)
+        yield Sample((T(vals[:4].reshape(1, 4), dtype, "expanded"),), kwargs)
+    return samples
+
+
+UNARY = {
+    # name: kinks (points where a piecewise function's derivative jumps, or its domain ends)
+    "abs": (0,), "absolute": (0,), "acos": (1, -1), "arccos": (1, -1), "acosh": (1,), "arccosh": (1,),
+    "asin": (1, -1), "arcsin": (1, -1), "asinh": (), "arcsinh": (), "atan": (), "arctan": (), "atanh": (1, -1),
+    "arctanh": (1, -1), "bitwise_not": (), "ceil": (0.5, 1), "cos": (), "cosh": (), "deg2rad": (), "digamma": (0, -1),
+    "erf": (), "erfc": (), "erfinv": (1, -1), "exp": (88.7, 709.8), "exp2": (128,), "expm1": (), "fix": (0.5,),
+    "floor": (0.5, 1), "frac": (1,), "i0": (), "lgamma": (0, -1, 2), "log": (0,), "log10": (0,), "log1p": (-1,),
+    "log2": (0,), "logical_not": (), "neg": (), "negative": (), "positive": (), "rad2deg": (), "reciprocal": (0,),
+    "round": (0.5, 1.5, 2.5), "rsqrt": (0,), "sigmoid": (), "sign": (0,), "sgn": (0,), "signbit": (0,), "sin": (),
+    "sinc": (0,), "sinh": (), "sqrt": (0,), "square": (), "tan": (), "tanh": (), "trunc": (0.5,), "relu": (0,),
+    "angle": (0,), "conj_physical": (), "isfinite": (), "isinf": (), "isnan": (), "isneginf": (), "isposinf": (),
+    "isreal": (), "nan_to_num": (), "logit": (0, 1), "frexp": (), "conj": (), "resolve_conj": (), "resolve_neg": (),
+    "selu": (0,), "celu": (0,), "rrelu": (0,), "hardshrink": (0.5, -0.5), "threshold": (),
+    "special.expit": (), "special.erfcx": (), "special.ndtr": (), "special.ndtri": (0, 1), "special.log_ndtr": (),
+    "special.i0e": (), "special.i1": (), "special.i1e": (), "special.entr": (0,), "special.sinc": (0,),
+}
+# ops whose torch form takes more arguments than the input
+UNARY_ARGS = {"threshold": dict(threshold=0.5, value=-2.0), "hardshrink": {}, "logit": {}}
+
+
+def unary_ops():
+    ops = []
+    for name, kinks in UNARY.items():
+        if "." in name:
+            ops.append(OpInfo(name, unary_samples(kinks), forms=("torch",), call=call_in(name), kinks=kinks))
+            continue
+        kwargs = UNARY_ARGS.get(name, {})
+        forms = torch_forms(name)
+        if name == "threshold":
+            forms = ("torch", "F")  # positional (threshold, value) in both
+        ops.append(OpInfo(name, unary_samples(kinks, **kwargs), forms=forms, kinks=kinks))
+    ops.append(OpInfo("logit", unary_samples((0, 1), eps=1e-6), forms=torch_forms("logit")))
+    ops.append(OpInfo("nan_to_num", unary_samples(nan=1.5, posinf=2.0, neginf=-3.0), forms=torch_forms("nan_to_num")))
+    ops.append(OpInfo("round", unary_samples((0.05, 0.15), decimals=1), forms=torch_forms("round")))
+    return ops
+
+
+# ---- binary ---------------------------------------------------------------------------------------
+OTHER_DTYPES = {"bool": "int64", "uint8": "int8", "int8": "int16", "int16": "int32", "int32": "int64",
+                "int64": "float32", "float16": "bfloat16", "bfloat16": "float32", "float32": "float64",
+                "float64": "complex64", "complex64": "float64", "complex128": "bool"}
+
+
+def binary_samples(kinks=(), scalars=(2, 2.5, True, -0.0), **kwargs):
+    def samples(dtype):
+        x, y = grid(dtype, kinks=kinks)
+        yield Sample((T(x, dtype), T(y, dtype)), kwargs)
+        yield Sample((T(x[:12], dtype, "strided"), T(y[:12], dtype)), kwargs)
+        a, b = shapes_of(dtype)[3:5]
+        yield Sample((T(a, dtype, "transposed"), T(b, dtype)), kwargs)                   # broadcasting
+        yield Sample((T(a.reshape(3, 4, 1)[:, :1], dtype), T(b, dtype)), kwargs)         # (3, 1, 1) x (1, 4)
+        yield Sample((T(a, dtype), T(np.asarray(b[0, 1]), dtype)), kwargs)                # 0-d other
+        yield Sample((T(np.zeros((0, 4), a.dtype), dtype), T(b, dtype)), kwargs)          # empty
+        other = OTHER_DTYPES[dtype]
+        yield Sample((T(x, dtype), T(special_values(other)[:1].repeat(len(x)), other)), kwargs)  # promotion
+        yield Sample((T(a, dtype), T(np.asarray(special_values(other)[2]), other)), kwargs)     # 0-d of another kind
+        for s in scalars:
+            yield Sample((T(x, dtype), s), kwargs)
+    return samples
+
+
+BINARY = {
+    "add": (), "sub": (), "subtract": (), "mul": (), "multiply": (), "div": (0,), "divide": (0,), "true_divide": (0,),
+    "floor_divide": (0,), "remainder": (0,), "fmod": (0,), "pow": (0,), "float_power": (0,), "atan2": (0,),
+    "arctan2": (0,), "hypot": (0,), "copysign": (0,), "nextafter": (), "logaddexp": (), "logaddexp2": (),
+    "xlogy": (0,), "ldexp": (), "maximum": (), "minimum": (), "fmax": (), "fmin": (), "eq": (), "ne": (), "lt": (),
+    "le": (), "gt": (), "ge": (), "greater": (), "greater_equal": (), "less": (), "less_equal": (), "not_equal": (),
+    "logical_and": (), "logical_or": (), "logical_xor": (), "bitwise_and": (), "bitwise_or": (), "bitwise_xor": (),
+    "bitwise_left_shift": (), "bitwise_right_shift": (), "igamma": (0,), "igammac": (0,), "heaviside": (0,),
+    "rsub": (), "gcd": (), "lcm": (),
+    "special.xlog1py": (0, -1), "special.zeta": (1,), "special.xlogy": (0,),
+}
+
+
+def binary_ops():
+    ops = []
+    for name, kinks in BINARY.items():
+        if "." in name:
+            ops.append(OpInfo(name, binary_samples(kinks), forms=("torch",), call=call_in(name), kinks=kinks))
+        else:
+            ops.append(OpInfo(name, binary_samples(kinks), forms=torch_forms(name), kinks=kinks))
+    ops.append(OpInfo("add", binary_samples(alpha=2), forms=torch_forms("add")))
+    ops.append(OpInfo("sub", binary_samples(alpha=2), forms=torch_forms("sub")))
+    for mode in ("trunc", "floor"):
+        ops.append(OpInfo("div", binary_samples((0,), rounding_mode=mode), forms=torch_forms("div")))
+    return ops
+
+
+# ---- ternary --------------------------------------------------------------------------------------
+def ternary_samples(**kwargs):
+    def samples(dtype):
+        x, y = grid(dtype)
+        z = np.roll(y, 5)
+        yield Sample((T(x, dtype), T(y, dtype), T(z, dtype)), kwargs)
+        a, b = shapes_of(dtype)[3:5]
+        yield Sample((T(a, dtype, "transposed"), T(b, dtype), T(np.asarray(b[0, 2]), dtype)), kwargs)
+    return samples
+
+
+def ternary_ops():
+    ops = []
+    for name in ("addcmul", "addcdiv", "lerp"):
+        ops.append(OpInfo(name, ternary_samples(), forms=torch_forms(name)))
+    ops.append(OpInfo("addcmul", ternary_samples(value=0.5), forms=torch_forms("addcmul")))
+    ops.append(OpInfo("lerp", lambda dtype: (Sample((T(x, dtype), T(y, dtype), 0.25))
+                                              for x, y in [grid(dtype)]), forms=torch_forms("lerp")))
+
+    def clamp_samples(dtype):
+        vals = special_values(dtype, (-1, 1))
+        lo, hi = (-1, 1) if dtype != "bool" else (False, True)
+        for t in layouts_of(vals, dtype):
+            yield Sample((t, lo, hi))
+        yield Sample((T(vals, dtype),), dict(min=lo))
+        yield Sample((T(vals, dtype),), dict(max=hi))
+        yield Sample((T(vals, dtype), T(np.full_like(vals, lo), dtype), T(np.full_like(vals, hi), dtype)))
+        yield Sample((T(vals, dtype), 2, 1))  # min > max: every element is max
+        yield Sample((T(vals, dtype), 0.5, 1.5))
+    for name in ("clamp", "clip"):
+        ops.append(OpInfo(name, clamp_samples, forms=torch_forms(name), kinks=(-1, 1)))
+    for name, bound in (("clamp_min", -1), ("clamp_max", 1)):
+        ops.append(OpInfo(name, lambda dtype, bound=bound: (Sample((t, bound)) for t in layouts_of(
+            special_values(dtype, (bound,)), dtype)), forms=torch_forms(name), kinks=(bound,)))
+    return ops
+
+
+# ---- activations (nn.functional, and their torch/Tensor forms) ---------------------------------------
+ACTIVATIONS = {
+    # name: (kinks, kwargs variants)
+    "relu": ((0,), [{}]), "relu6": ((0, 6), [{}]), "hardtanh": ((-1, 1), [{}, dict(min_val=-2.0, max_val=3.0)]),
+    "hardsigmoid": ((-3, 3), [{}]), "hardswish": ((-3, 3), [{}]), "elu": ((0,), [{}, dict(alpha=0.5)]),
+    "selu": ((0,), [{}]), "celu": ((0,), [{}, dict(alpha=2.0)]),
+    "leaky_relu": ((0,), [{}, dict(negative_slope=0.2)]), "softplus": ((20, 0), [{}, dict(beta=2, threshold=5)]),
+    "softshrink": ((0.5, -0.5), [{}, dict(lambd=1.0)]), "hardshrink": ((0.5, -0.5), [{}, dict(lambd=1.0)]),
+    "logsigmoid": ((), [{}]), "silu": ((), [{}]), "mish": ((), [{}]), "gelu": ((), [{}, dict(approximate="tanh")]),
+    "tanhshrink": ((), [{}]), "softsign": ((0,), [{}]), "sigmoid": ((), [{}]), "tanh": ((), [{}]),
+    "rrelu": ((0,), [{}]),
+}
+
+
+def _takes_inplace(fn):
+    code = getattr(fn, "__code__", None)
+    return code is not None and "inplace" in code.co_varnames
+
+
+def activation_ops():
+    ops = []
+    for name, (kinks, variants) in ACTIVATIONS.items():
+        for kwargs in variants:
+            ops.append(OpInfo(name, unary_samples(kinks, **kwargs), forms=("F",), kinks=kinks))
+            if _takes_inplace(getattr(torch.nn.functional, name)):
+                ops.append(OpInfo(name, unary_samples(kinks, **kwargs, inplace=True), forms=("F",), kinks=kinks))
+        if hasattr(torch.nn.functional, name + "_"):
+            ops.append(OpInfo(name + "_", unary_samples(kinks), forms=("F",), kinks=kinks, grad=False))
+
+    def softmax_samples(dtype):
+        vals = special_values(dtype)[:20].reshape(4, 5)
+        for dim in (0, 1, -1):
+            yield Sample((T(vals, dtype), dim))
+        yield Sample((T(vals, dtype, "transposed"),), dict(dim=-1))
+        yield Sample((T(vals, dtype),), dict(dim=1, dtype=torch.float64))
+        yield Sample((T(np.zeros((0, 3)), dtype), 1))
+        yield Sample((T(np.asarray(1.5), dtype), 0))
+    for name in ("softmax", "log_softmax", "softmin"):
+        ops.append(OpInfo(name, softmax_samples, forms=("F",) + (("torch", "method") if name != "softmin" else ())))
+
+    def glu_samples(dtype):
+        vals = special_values(dtype)[:20].reshape(4, 5)
+        yield Sample((T(vals[:, :4], dtype),))
+        yield Sample((T(vals, dtype), 0))
+        yield Sample((T(vals, dtype), -1))  # odd size: an error
+    ops.append(OpInfo("glu", glu_samples, forms=("F",)))
+
+    def prelu_samples(dtype):
+        vals = special_values(dtype, (0,))[:24].reshape(2, 3, 4)
+        yield Sample((T(vals, dtype), T(np.array([0.25]), dtype)))
+        yield Sample((T(vals, dtype), T(np.array([0.25, -1.0, 2.0]), dtype)))
+    ops.append(OpInfo("prelu", prelu_samples, forms=("F", "torch"), dtypes=DTYPES, kinks=(0,)))
+    return ops
+
+
+OPS = unary_ops() + binary_ops() + ternary_ops() + activation_ops()

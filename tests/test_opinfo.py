@@ -1,0 +1,63 @@
+"""The OpInfo sweep (tests/opinfo.py): every op in its torch, Tensor, in-place, out= and
+nn.functional forms, on special values, layouts and dtypes, against torch 2.13.
+
+The databases are the ``opinfo_db_*.py`` modules next to this file. The default run tries
+FAST_DTYPES; ``-m slow`` runs the exhaustive product over every dtype. conftest.py prints the
+summary table (coverage, samples, mismatches, expected failures) after the run."""
+import collections
+import importlib
+import pathlib
+
+import pytest
+
+import opinfo
+
+DATABASES = [importlib.import_module(p.stem) for p in sorted(pathlib.Path(__file__).parent.glob("opinfo_db_*.py"))]
+OPS = [op for db in DATABASES for op in db.OPS]
+for _db in DATABASES:
+    opinfo.XFAIL.update(getattr(_db, "XFAIL", {}))
+
+
+def _ids(ops):
+    seen = collections.Counter()
+    for op in ops:
+        seen[op.name] += 1
+        yield op.name if seen[op.name] == 1 else f"{op.name}-{seen[op.name]}"
+
+
+IDS = list(_ids(OPS))
+
+
+def _assert_clean(failures):
+    assert not failures, f"{len(failures)} mismatches with torch:\n" + "\n".join(failures[:20])
+
+
+@pytest.mark.parametrize("op", OPS, ids=IDS)
+def test_op(op):
+    _assert_clean(opinfo.check(op, opinfo.FAST_DTYPES))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("op", OPS, ids=IDS)
+def test_op_every_dtype(op):
+    _assert_clean(opinfo.check(op, opinfo.DTYPES))
+
+
+# The database grows op family by op family; this floor only rises (the goal is 95% everywhere).
+COVERAGE_FLOOR = {"torch": 0.25, "Tensor": 0.25, "nn.functional": 0.2}
+
+
+def test_coverage():
+    public = opinfo.public_ops()
+    covered = collections.defaultdict(set)
+    for op in OPS:
+        for ns, name in opinfo.form_names(op):
+            covered[ns].add(name)
+    for ns, floor in COVERAGE_FLOOR.items():
+        share = len(covered[ns] & public[ns]) / len(public[ns])
+        assert share >= floor, f"{ns}: the database covers {share:.1%} of the public ops, below {floor:.0%}"
+
+
+def test_xfail_entries_name_real_ops():
+    names = {op.name for op in OPS}
+    assert not [key for key in opinfo.XFAIL if key[0] not in names]
