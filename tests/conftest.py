@@ -1,6 +1,29 @@
+import jax
 import pytest
 
 import torchlike
+
+# XLA:CPU maps a few memory regions per compiled program; a process past vm.max_map_count (65530
+# by default) crashes inside the next compile. The suite compiles tens of thousands of programs, so
+# every few tests the map count is checked and compiled programs are dropped once it grows large.
+MAX_MAPS, CHECK_EVERY = 40000, 20
+_tests_run = [0]
+
+
+def _map_count():
+    try:
+        with open("/proc/self/maps", "rb") as f:
+            return sum(1 for _ in f)
+    except OSError:  # not Linux
+        return 0
+
+
+@pytest.fixture(autouse=True)
+def _bound_compiled_programs():
+    yield
+    _tests_run[0] += 1
+    if _tests_run[0] % CHECK_EVERY == 0 and _map_count() > MAX_MAPS:
+        jax.clear_caches()
 
 
 @pytest.fixture(autouse=True)
