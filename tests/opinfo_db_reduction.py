@@ -1,0 +1,368 @@
+"""OpInfo entries: reductions, order statistics, sorting, scans and set ops (torch docs'
+"Reduction Ops", the sort/topk family of "Comparison Ops", the cumulative and statistics ops
+of "Other Operations").
+
+Samples put ties where an op picks among equals (max/min/argmax/median/mode/kthvalue/sort/topk),
+NaN and ±inf where torch propagates or orders them, empty slices (torch's errors for max/argmax,
+identities for sum/prod), every dim form (none, int, negative, tuple, list, keepdim), dtype= and
+out=, 0-d inputs and non-contiguous layouts; float64 samples compare gradients, at ties too."""
+import numpy as np
+
+from opinfo import DTYPES, OpInfo, Sample, T, special_values, torch_forms
+
+NAN, INF = np.nan, np.inf
+
+
+class Dtype(T):
+    """A dtype argument (``dtype=``): ``torch.<name>`` in torch, ``torchlike.<name>`` in torchlike."""
+
+    def __init__(self, name):
+        super().__init__(np.zeros(()), name, grad=False)
+
+    def make(self, lib, requires_grad):
+        return lib.tensor(0), getattr(lib, self.dtype)
+
+    def __repr__(self):
+        return f"torch.{self.dtype}"
+
+# a (3, 4) matrix with ties in every row and column, and equal maxima/minima in several places
+TIES = np.array([[1.0, 3.0, 3.0, -2.0], [0.0, -0.0, 5.0, 5.0], [2.0, 2.0, 2.0, -1.0]])
+# NaN in two rows, ±inf; row 2 has no NaN
+SPECIAL = np.array([[NAN, 1.0, INF, -INF], [2.0, NAN, 2.0, 0.0], [-INF, -1.0, 3.0, 3.0]])
+
+
+def matrices(dtype):
+    """The (3, 4) inputs of a dtype: ties, and special values (int limits for integers)."""
+    if dtype == "bool":
+        return [TIES != 1, special_values("bool")[[0, 1, 2, 3, 0, 0, 0, 0, 1, 1, 1, 1]].reshape(3, 4)]
+    if dtype.startswith(("int", "uint")):
+        vals = TIES if dtype != "uint8" else np.abs(TIES)
+        return [vals, special_values(dtype)[:12].reshape(3, 4)]
+    return [TIES, SPECIAL]
+
+
+def with_out(name):
+    """torch_forms plus out= where torch accepts it without documenting it."""
+    forms = torch_forms(name)
+    return forms if "out" in forms else forms[:1] + ("out",) + forms[1:]
+
+
+# ---- reductions over dims ------------------------------------------------------------------------
+def reduction_samples(dims=("tuple",), keepdim=True, dtype_kw=(), extra=(), empty=True, full=True):
+    """Samples of ``op(input, dim, keepdim)``; ``dims``: "int" (one dim only) or "tuple" (ints,
+    tuples and lists). ``dtype_kw``: dtypes passed as dtype=. ``extra``: more kwargs dicts."""
+    def samples(dtype):
+        ties, special = matrices(dtype)
+        if full:
+            yield Sample((T(ties, dtype),))
+            yield Sample((T(special, dtype),))
+            yield Sample((T(np.asarray(ties[0, 1]), dtype),))  # 0-d
+        yield Sample((T(ties, dtype, "transposed"), 1))
+        yield Sample((T(special, dtype), 0))
+        yield Sample((T(special, dtype, "strided"), -1))
+        if keepdim:
+            yield Sample((T(ties, dtype),), dict(dim=-2, keepdim=True))
+        yield Sample((T(np.asarray(2.0), dtype), 0))   # 0-d with dim 0
+        yield Sample((T(ties, dtype), 2))                # dim out of range: IndexError
+        if "tuple" in dims:
+            yield Sample((T(ties, dtype), (0, 1)))
+            yield Sample((T(special, dtype, "transposed"), [-1]))
+            yield Sample((T(ties.reshape(2, 3, 2), dtype), (0, -1)), dict(keepdim=True))
+            yield Sample((T(ties, dtype), (1, -1)))      # repeated dim: an error
+        if empty:
+            zero = np.zeros((0, 4))
+            if full:
+                yield Sample((T(zero, dtype),))
+            yield Sample((T(zero, dtype), 0))
+            yield Sample((T(zero, dtype), 1))
+        for dt in dtype_kw:
+            yield Sample((T(ties, dtype),), dict(dtype=dt))
+            yield Sample((T(ties, dtype), 1), dict(dtype=dt))
+        for kw in extra:
+            yield Sample((T(ties, dtype), 1), kw)
+            yield Sample((T(special, dtype),), kw)
+    return samples
+
+
+def reduction_ops():
+    ops = []
+    for name in ("sum", "nansum", "mean", "nanmean"):
+        ops.append(OpInfo(name, reduction_samples(dtype_kw=(Dtype("float64"),)),
+                          forms=with_out(name) if name in ("sum", "nansum") else torch_forms(name)))
+    ops.append(OpInfo("sum", lambda dtype: (Sample((T(v, dtype), 0), dict(dtype=Dtype("int32")))
+                                            for v in matrices(dtype)[1:]), forms=torch_forms("sum")))
+    ops.append(OpInfo("prod", reduction_samples(dims=("int",), dtype_kw=(Dtype("float64"),)), forms=with_out("prod")))
+    for name in ("amax", "amin", "logsumexp"):
+        ops.append(OpInfo(name, reduction_samples(), forms=torch_forms(name)))
+    for name in ("all", "any"):
+        ops.append(OpInfo(name, reduction_samples(), forms=torch_forms(name)))
+    ops.append(OpInfo("count_nonzero", reduction_samples(keepdim=False), forms=torch_forms("count_nonzero")))
+    for name in ("max", "min", "median", "nanmedian"):
+        ops.append(OpInfo(name, reduction_samples(dims=("int",)), forms=torch_forms(name)))
+    for name in ("argmax", "argmin"):
+        ops.append(OpInfo(name, reduction_samples(dims=("int",)), forms=with_out(name)))
+    for name in ("var", "std", "var_mean", "std_mean"):
+        variants = (dict(correction=0), dict(correction=2), dict(unbiased=False))
+        ops.append(OpInfo(name, reduction_samples(extra=variants), forms=torch_forms(name), dtypes=DTYPES))
+    ops.append(OpInfo("aminmax", aminmax_samples, forms=torch_forms("aminmax")))
+    ops.append(OpInfo("mode", mode_samples, forms=torch_forms("mode")))
+    ops.append(OpInfo("kthvalue", kthvalue_samples, forms=torch_forms("kthvalue")))
+    for name in ("max", "min"):  # the binary form: torch.max(input, other)
+        ops.append(OpInfo(name, binary_extreme_samples, forms=torch_forms(name)))
+    ops.append(OpInfo("norm", norm_samples, forms=torch_forms("norm")))
+    ops.append(OpInfo("dist", dist_samples, forms=torch_forms("dist")))
+    for name in ("quantile", "nanquantile"):
+        ops.append(OpInfo(name, quantile_samples, forms=torch_forms(name)))
+    return ops
+
+
+def aminmax_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype),))
+    yield Sample((T(special, dtype, "strided"),))
+    yield Sample((T(ties, dtype, "transposed"),), dict(dim=1))
+    yield Sample((T(special, dtype),), dict(dim=-1, keepdim=True))
+    yield Sample((T(np.zeros((0, 4)), dtype),), dict(dim=1))
+    yield Sample((T(np.zeros((0, 4)), dtype),))
+
+
+def mode_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype),))
+    yield Sample((T(ties, dtype, "transposed"), 0))
+    yield Sample((T(special, dtype),), dict(dim=1, keepdim=True))
+    yield Sample((T(np.array([2.0, 1.0, 2.0, 1.0, 3.0]), dtype),))     # equally frequent: the smallest
+    yield Sample((T(np.asarray(4.0), dtype),))
+    yield Sample((T(np.zeros((0, 4)), dtype), 0))
+
+
+def kthvalue_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype), 2))
+    yield Sample((T(ties, dtype, "transposed"), 3, 0))
+    yield Sample((T(special, dtype), 4), dict(dim=1, keepdim=True))
+    yield Sample((T(special, dtype, "strided"), 1, -1))
+    yield Sample((T(np.asarray(4.0), dtype), 1))
+    yield Sample((T(ties, dtype), 5))           # k out of range
+
+
+def binary_extreme_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype), T(special, dtype)))
+    yield Sample((T(ties, dtype, "transposed"), T(ties[:1], dtype)))
+    yield Sample((T(ties, dtype), T(np.asarray(2.0), dtype)))
+
+
+def norm_samples(dtype):
+    ties, special = matrices(dtype)
+    for p in ("fro", 2, 1, 0, 3, INF, -INF):
+        yield Sample((T(ties, dtype), p))
+    yield Sample((T(special, dtype),))
+    yield Sample((T(ties, dtype, "transposed"), 2, 1))
+    yield Sample((T(ties, dtype),), dict(p=1, dim=(0, 1), keepdim=True))
+    yield Sample((T(ties, dtype),), dict(p="nuc"))
+    yield Sample((T(np.zeros((3, 4)), dtype),))    # the gradient at zero
+    yield Sample((T(np.zeros((0, 4)), dtype),))
+
+
+def dist_samples(dtype):
+    ties, special = matrices(dtype)
+    for p in (2, 1, 0, INF, 3):
+        yield Sample((T(ties, dtype), T(ties[::-1].copy(), dtype), p))
+    yield Sample((T(ties, dtype), T(ties, dtype)))     # zero distance
+    yield Sample((T(special, dtype), T(ties[:1], dtype)))
+
+
+def quantile_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype), 0.25))
+    yield Sample((T(special, dtype), 0.5), dict(dim=1))
+    yield Sample((T(ties, dtype, "transposed"), T(np.array([0.0, 0.3, 1.0]), dtype, grad=False)),
+                 dict(dim=0, keepdim=True))
+    for interpolation in ("lower", "higher", "midpoint", "nearest"):
+        yield Sample((T(special, dtype), 0.4), dict(dim=-1, interpolation=interpolation))
+    yield Sample((T(ties, dtype), 1.5))                 # q out of range
+
+
+# ---- sorting and selection --------------------------------------------------------------------------
+def sort_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype),))
+    yield Sample((T(special, dtype),))
+    yield Sample((T(special, dtype), 0))
+    yield Sample((T(ties, dtype, "transposed"),), dict(dim=0, descending=True))
+    yield Sample((T(special, dtype, "strided"),), dict(descending=True, stable=True))
+    yield Sample((T(ties, dtype),), dict(dim=-1, stable=True))
+    yield Sample((T(np.asarray(3.0), dtype),))
+    yield Sample((T(np.zeros((0, 4)), dtype), 0))
+
+
+def topk_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype), 2))
+    yield Sample((T(special, dtype), 3))
+    yield Sample((T(special, dtype, "transposed"), 2, 0))
+    yield Sample((T(ties, dtype), 2), dict(largest=False))
+    yield Sample((T(special, dtype), 4), dict(dim=-1, largest=False, sorted=True))
+    yield Sample((T(ties, dtype), 0))
+    yield Sample((T(np.asarray(3.0), dtype), 1))
+    yield Sample((T(ties, dtype), 5))         # k out of range
+
+
+def msort_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype),))
+    yield Sample((T(special, dtype, "transposed"),))
+
+
+def sorting_ops():
+    return [OpInfo("sort", sort_samples, forms=torch_forms("sort")),
+            OpInfo("argsort", sort_samples, forms=torch_forms("argsort")),
+            OpInfo("msort", msort_samples, forms=torch_forms("msort")),
+            OpInfo("topk", topk_samples, forms=torch_forms("topk"))]
+
+
+# ---- scans -----------------------------------------------------------------------------------------
+def scan_samples(dtype_kw=False):
+    def samples(dtype):
+        ties, special = matrices(dtype)
+        yield Sample((T(ties, dtype), 1))
+        yield Sample((T(special, dtype), 0))
+        yield Sample((T(special, dtype, "transposed"), -1))
+        yield Sample((T(ties, dtype, "strided"),), dict(dim=0))
+        yield Sample((T(np.asarray(2.0), dtype), 0))
+        yield Sample((T(np.zeros((0, 4)), dtype), 1))
+        yield Sample((T(ties, dtype), 2))   # dim out of range
+        if dtype_kw:
+            yield Sample((T(ties, dtype), 1), dict(dtype=Dtype("float64")))
+    return samples
+
+
+def scan_ops():
+    ops = [OpInfo(name, scan_samples(name in ("cumsum", "cumprod")), forms=torch_forms(name))
+           for name in ("cumsum", "cumprod", "cummax", "cummin", "logcumsumexp")]
+    # cumprod's gradient with zeros (one and several in a row)
+    zeros = np.array([[1.0, 0.0, 2.0, 3.0], [0.0, 2.0, 0.0, 4.0], [2.0, 3.0, 0.5, 0.0]])
+    ops.append(OpInfo("cumprod", lambda dtype: [Sample((T(zeros, dtype), 1)), Sample((T(zeros, dtype), 0))],
+                      forms=("torch",)))
+    return ops
+
+
+# ---- set ops -----------------------------------------------------------------------------------------
+def unique_samples(consecutive):
+    def samples(dtype):
+        ties, special = matrices(dtype)
+        for t in (T(ties, dtype), T(special, dtype, "transposed"), T(np.zeros((0,)), dtype), T(np.asarray(1.0), dtype)):
+            yield Sample((t,), grad=False)
+        yield Sample((T(ties, dtype),), dict(return_inverse=True, return_counts=True), grad=False)
+        yield Sample((T(np.array([[1.0, 2.0], [1.0, 2.0], [0.0, 5.0], [1.0, 2.0]]), dtype),),
+                     dict(dim=0, return_inverse=True, return_counts=True), grad=False)
+        yield Sample((T(ties, dtype),), dict(dim=1, return_counts=True), grad=False)
+        if not consecutive:
+            yield Sample((T(ties, dtype),), dict(sorted=False, return_inverse=True), grad=False)
+    return samples
+
+
+def set_ops():
+    return [OpInfo("unique", unique_samples(False), forms=torch_forms("unique")),
+            OpInfo("unique_consecutive", unique_samples(True), forms=torch_forms("unique_consecutive"))]
+
+
+# ---- histograms, searching, statistics, integration -------------------------------------------------
+def histc_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype),), dict(bins=4))
+    yield Sample((T(ties, dtype, "transposed"), 3, -1, 3))
+    yield Sample((T(np.full((2, 2), 2.0), dtype), 5))       # a flat input widens its range
+    yield Sample((T(np.zeros((0,)), dtype), 4))
+
+
+def bincount_samples(dtype):
+    x = np.array([1, 3, 3, 0, 1, 3])
+    yield Sample((T(x, dtype),))
+    yield Sample((T(x, dtype), T(np.linspace(0.5, 3, 6), "float64")), dict(minlength=6))
+    yield Sample((T(x, dtype),), dict(weights=T(np.arange(6.0), "float32"), minlength=2))
+    yield Sample((T(np.zeros((0,)), dtype),))
+    yield Sample((T(np.array([1, -1]), dtype),))             # negative: an error
+
+
+def searchsorted_samples(dtype):
+    seq = np.array([-1.0, 0.0, 2.0, 2.0, 5.0])
+    vals = np.array([[2.0, -3.0, 5.0], [0.0, 6.0, 2.0]])
+    yield Sample((T(seq, dtype), T(vals, dtype)))
+    yield Sample((T(seq, dtype), T(vals, dtype)), dict(right=True))
+    yield Sample((T(seq, dtype), T(vals, dtype)), dict(side="right", out_int32=True))
+    yield Sample((T(np.stack([seq[:3], seq[2:]]), dtype), T(vals, dtype)))
+    yield Sample((T(seq, dtype), 2))
+    yield Sample((T(seq[::-1].copy(), dtype), T(vals, dtype)), dict(sorter=T(np.arange(4, -1, -1), "int64")))
+
+
+def bucketize_samples(dtype):
+    seq = np.array([-1.0, 0.0, 2.0, 2.0, 5.0])
+    vals = np.array([[2.0, -3.0, 5.0], [0.0, 6.0, 2.0]])
+    yield Sample((T(vals, dtype), T(seq, dtype)))
+    yield Sample((T(vals, dtype, "transposed"), T(seq, dtype)), dict(right=True, out_int32=True))
+    yield Sample((T(vals, dtype), T(np.stack([seq, seq]), dtype)))   # 2-d boundaries: an error
+
+
+def cov_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype),))
+    yield Sample((T(ties, dtype, "transposed"),), dict(correction=0))
+    yield Sample((T(ties[0], dtype),))
+    yield Sample((T(ties, dtype),), dict(fweights=T(np.array([1, 2, 1, 3]), "int64"),
+                                         aweights=T(np.array([0.5, 1.0, 2.0, 1.0]), "float64", grad=False)))
+    yield Sample((T(special, dtype),))
+
+
+def corrcoef_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype),))
+    yield Sample((T(ties, dtype, "transposed"),))
+    yield Sample((T(ties[0], dtype),))
+
+
+def diff_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype),))
+    yield Sample((T(special, dtype), 2, 0))
+    yield Sample((T(ties, dtype, "transposed"),), dict(n=1, dim=-2, prepend=T(ties[:1, :3].T.copy(), dtype)))
+    yield Sample((T(ties, dtype),), dict(append=T(ties[:, :1], dtype), n=3))
+    yield Sample((T(ties, dtype), 0))
+    yield Sample((T(np.asarray(1.0), dtype),))          # 0-d: an error
+
+
+def trapezoid_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype),))
+    yield Sample((T(special, dtype),), dict(dx=0.5, dim=0))
+    yield Sample((T(ties, dtype, "transposed"), T(np.array([0.0, 1.0, 3.0]), "float64")), dict(dim=0))
+    yield Sample((T(ties, dtype), T(np.array([0.0, 1.0, 3.0, 3.5]), dtype)))
+    yield Sample((T(np.zeros((0,)), dtype),))
+
+
+def renorm_samples(dtype):
+    ties, special = matrices(dtype)
+    yield Sample((T(ties, dtype), 2, 0, 3.0))
+    yield Sample((T(ties, dtype, "transposed"), 1, 1, 4.0))
+    yield Sample((T(ties, dtype), INF, -1, 2.5))
+    yield Sample((T(ties, dtype), 2, 0, 100.0))
+
+
+def other_ops():
+    return [OpInfo("histc", histc_samples, forms=torch_forms("histc")),
+            OpInfo("bincount", bincount_samples, forms=torch_forms("bincount"), grad=False),
+            OpInfo("searchsorted", searchsorted_samples, forms=torch_forms("searchsorted")),
+            OpInfo("bucketize", bucketize_samples, forms=torch_forms("bucketize")),
+            OpInfo("cov", cov_samples, forms=torch_forms("cov")),
+            OpInfo("corrcoef", corrcoef_samples, forms=torch_forms("corrcoef")),
+            OpInfo("diff", diff_samples, forms=torch_forms("diff")),
+            OpInfo("trapezoid", trapezoid_samples, forms=torch_forms("trapezoid")),
+            OpInfo("trapz", trapezoid_samples, forms=torch_forms("trapz")),
+            OpInfo("cumulative_trapezoid", trapezoid_samples, forms=torch_forms("cumulative_trapezoid")),
+            OpInfo("renorm", renorm_samples, forms=torch_forms("renorm"))]
+
+
+OPS = reduction_ops() + sorting_ops() + scan_ops() + set_ops() + other_ops()
+
+XFAIL = {}
