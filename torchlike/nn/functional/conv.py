@@ -103,6 +103,10 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 
 def _conv_t(n, input, weight, bias, stride, padding, output_padding, groups, dilation):
+    out_pad, strides, dils = _ntuple(output_padding, n), _ntuple(stride, n), _ntuple(dilation, n)
+    if any(op >= s and op >= d for op, s, d in zip(out_pad, strides, dils)):
+        raise RuntimeError(f"output padding must be smaller than either stride or dilation, but got "
+                           f"output_padding {out_pad}, stride {strides} and dilation {dils}")
     pads = tuple((p, p) for p in _ntuple(padding, n))
     return convolution(n, input, weight, bias, stride, pads, dilation, groups, transposed=True,
                        output_padding=output_padding)

@@ -1,5 +1,6 @@
 """Distance functions of torch.nn.functional: pairwise_distance, cosine_similarity,
 normalize, pdist; each one kernel."""
+import jax
 import jax.numpy as jnp
 
 from ..._dispatch import Kernel, apply
@@ -8,18 +9,34 @@ from ..._dtype import result_type_of
 __all__ = ["pairwise_distance", "cosine_similarity", "normalize", "pdist"]
 
 
-def _norm(x, p, axis, keepdims=False):
-    """torch's vector p-norm (p = 0: count of nonzeros, inf / -inf: max / min of |x|)."""
-    a = jnp.abs(x)
+def _abs(x):
+    """|x| with torch's gradient sgn(x) (0 at 0, where JAX's abs gives 1)."""
+    return x * jnp.sign(jax.lax.stop_gradient(x))
+
+
+def _root(s, p):
+    """s ** (1 / p) with gradient 0 where s == 0 (a zero vector's norm: torch masks the 0 / 0)."""
+    nonzero = s > 0
+    return jnp.where(nonzero, jnp.where(nonzero, s, 1) ** (1.0 / p), 0)
+
+
+def _norm(x, p, axis, keepdims=False, split_ties=True):
+    """torch's vector p-norm (p = 0: count of nonzeros, inf / -inf: max / min of |x|), with torch's
+    gradients: zero for a zero vector; the inf-norm's gradient split among tied maxima (torch.norm)
+    or given whole to each (``split_ties=False``: pdist's backward)."""
+    a = _abs(x)
     if p == 0:
         return (a != 0).sum(axis, keepdims=keepdims).astype(x.dtype)
-    if p == float("inf"):
-        return a.max(axis, keepdims=keepdims)
-    if p == float("-inf"):
-        return a.min(axis, keepdims=keepdims)
-    if p == 2:
-        return jnp.sqrt((x * x).sum(axis, keepdims=keepdims))
-    return (a ** p).sum(axis, keepdims=keepdims) ** (1.0 / p)
+    if p in (float("inf"), float("-inf")):
+        if split_ties:
+            return a.max(axis, keepdims=keepdims) if p > 0 else a.min(axis, keepdims=keepdims)
+        m = jax.lax.stop_gradient(a.max(axis, keepdims=True))
+        picked = jnp.where(jax.lax.stop_gradient(a) == m, a - jax.lax.stop_gradient(a), 0).sum(axis, keepdims=True)
+        out = m + picked
+        return out if keepdims else jnp.squeeze(out, axis)
+    if p == 1:
+        return a.sum(axis, keepdims=keepdims)
+    return _root((a ** p).sum(axis, keepdims=keepdims), p)
 
 
 def _pairwise(p, eps, keepdim, dtype, x1, x2):
@@ -39,7 +56,7 @@ def _normalize(p, dim, eps, x):
 
 def _pdist(p, x):
     i, j = jnp.triu_indices(x.shape[0], 1)
-    return _norm(x[i] - x[j], p, -1)
+    return _norm(x[i] - x[j], p, -1, split_ties=False)
 
 
 _pairwise_k, _cosine_k = Kernel(_pairwise, "NormBackward1"), Kernel(_cosine, "SumBackward1")

@@ -50,13 +50,23 @@ def _check_size(input, target):
 
 
 # ---- elementwise losses: one kernel, the formula chosen by a static name ---------------
+def _abs(d):
+    """|d| with torch's gradient sign(d): 0 at d == 0 (JAX's abs gives 1 there)."""
+    return d * jnp.sign(jax.lax.stop_gradient(d))
+
+
+def _clamp_min0(v):
+    """max(v, 0) as torch's clamp_min: gradient 1 at v == 0 (jnp.maximum splits it), NaN kept."""
+    return jnp.where(v < 0, 0, v)
+
+
 def _huber(d, delta):
     a = jnp.abs(d)
     return jnp.where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta))
 
 
 def _smooth_l1(d, beta):
-    a = jnp.abs(d)
+    a = _abs(d)
     return jnp.where(a < beta, 0.5 * d * d / jnp.where(beta == 0, 1, beta), a - 0.5 * beta)
 
 
@@ -92,7 +102,7 @@ def _poisson(log_input, full, x, y, eps):
 
 
 _ELEMENTWISE = {
-    "l1": (lambda x, y: jnp.abs(x - y), "L1LossBackward0"),
+    "l1": (lambda x, y: _abs(x - y), "L1LossBackward0"),
     "mse": (lambda x, y: jnp.square(x - y), "MseLossBackward0"),
     "huber": (lambda x, y, delta: _huber(x - y, delta), "HuberLossBackward0"),
     "smooth_l1": (lambda x, y, beta: _smooth_l1(x - y, beta), "SmoothL1LossBackward0"),
@@ -174,7 +184,7 @@ def _bce_logits(reduction, has_weight, has_pos, x, y, *wp):
     it = iter(wp)
     weight, pos = (next(it) if has_weight else None), (next(it) if has_pos else None)
     log_weight = 1 if pos is None else (pos - 1) * y + 1
-    loss = (1 - y) * x + log_weight * (jnp.log1p(jnp.exp(-jnp.abs(x))) + jnp.maximum(-x, 0))
+    loss = (1 - y) * x + log_weight * jax.nn.softplus(-x)  # gradient sigmoid(x) - y at 0 too
     return _reduce(loss if weight is None else loss * weight, reduction)
 
 
@@ -237,7 +247,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
 
 # ---- margin and embedding losses ----------------------------------------------------------
 def _margin_ranking(reduction, x1, x2, y, margin):
-    return _reduce(jnp.maximum(-y * (x1 - x2) + margin, 0), reduction)
+    return _reduce(_clamp_min0(-y * (x1 - x2) + margin), reduction)
 
 
 _margin_ranking_k = Kernel(_margin_ranking, "ClampMinBackward0")
@@ -252,7 +262,7 @@ def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, red
 
 
 def _hinge(reduction, x, y, margin):
-    loss = jnp.where(y != 1, jnp.maximum(margin - x, 0), 0) + jnp.where(y != -1, x, 0)
+    loss = jnp.where(y != 1, _clamp_min0(margin - x), 0) + jnp.where(y != -1, x, 0)
     return _reduce(loss, reduction)
 
 
@@ -266,7 +276,7 @@ def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=No
 def _cosine_embedding(reduction, x1, x2, y, margin):
     eps = 1e-12
     cos = (x1 * x2).sum(-1) / jnp.sqrt(((x1 * x1).sum(-1) + eps) * ((x2 * x2).sum(-1) + eps))
-    loss = jnp.where(y == 1, 1 - cos, 0) + jnp.where(y == -1, jnp.maximum(cos - margin, 0), 0)
+    loss = jnp.where(y == 1, 1 - cos, 0) + jnp.where(y == -1, _clamp_min0(cos - margin), 0)
     return _reduce(loss, reduction)
 
 
@@ -329,7 +339,8 @@ def _multi_margin(reduction, p, has_weight, x, y, margin, *w):
     n_class = x.shape[-1]
     safe = jnp.clip(y, 0, n_class - 1)
     x_target = jnp.take_along_axis(x, safe[..., None], -1)
-    hinge = jnp.maximum(margin - x_target + x, 0) ** p
+    z = margin - x_target + x
+    hinge = jnp.where(z > 0, z, 0) ** p  # torch: no gradient at z == 0
     if has_weight:
         hinge = hinge * w[0][safe][..., None]
     loss = jnp.where(jax.nn.one_hot(safe, n_class, dtype=bool), 0, hinge).sum(-1) / n_class
@@ -363,7 +374,7 @@ def _triplet(reduction, p, swap, a, pos, neg, margin, eps):
     d_pos, d_neg = _distance(a, pos, p, eps), _distance(a, neg, p, eps)
     if swap:
         d_neg = jnp.minimum(d_neg, _distance(pos, neg, p, eps))
-    return _reduce(jnp.maximum(margin + d_pos - d_neg, 0), reduction)
+    return _reduce(_clamp_min0(margin + d_pos - d_neg), reduction)
 
 
 _triplet_k = Kernel(_triplet, "MeanBackward0")
@@ -416,6 +427,12 @@ def _nll_parts(logp, target, ignore_index, w):
     return -picked * weight, weight, bad
 
 
+def _over_total(loss_sum, total):
+    """loss_sum / total; NaN when every target is ignored (total 0), with torch's zero gradient there."""
+    empty = total == 0
+    return loss_sum / jnp.where(empty, 1, total) + jnp.where(empty, jnp.nan, 0).astype(loss_sum.dtype)
+
+
 def _class_view(w, logp):
     return w.reshape((-1,) + (1,) * (logp.ndim - 2)) if logp.ndim > 1 else w
 
@@ -437,8 +454,8 @@ def _cross_entropy(kind, reduction, has_weight, ignore_index, x, target, smoothi
     if kind == "index":
         smooth = -(logp * (1 if w is None else _class_view(w, logp))).sum(class_dim)
         smooth = jnp.where(target != ignore_index, smooth, 0)
-        smooth = smooth.sum() / total if reduction == "mean" else _reduce(smooth, reduction)
-    loss = loss.sum() / total if reduction == "mean" else _reduce(loss, reduction)
+        smooth = _over_total(smooth.sum(), total) if reduction == "mean" else _reduce(smooth, reduction)
+    loss = _over_total(loss.sum(), total) if reduction == "mean" else _reduce(loss, reduction)
     if kind == "index":
         loss = (1 - smoothing) * loss + smooth * (smoothing / n_class)
     return loss, bad
@@ -464,8 +481,8 @@ def _check_class_target(input, target, weight):
         if input.ndim <= 2:
             raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported")
         raise RuntimeError(f"size mismatch (got input: {input.shape} , target: {target.shape}")
-    if target.dtype.category >= 2:
-        raise RuntimeError(f"expected scalar type Long but found {target.dtype}")
+    if str(target.dtype) not in ("torch.int64", "torch.uint8"):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype}")
 
 
 def _nll_call(kind, input, target, weight, ignore_index, reduction, smoothing=0.0):

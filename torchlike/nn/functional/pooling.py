@@ -76,6 +76,10 @@ def _max(spec, x):
     w, flat, valid, _ = _windows(x, spec)
     w = jnp.where(valid, w, _lowest(x.dtype))
     arg = jnp.argmax(w, -1, keepdims=True)
+    if jnp.issubdtype(x.dtype, jnp.floating):  # torch takes a window's last NaN (its first maximum otherwise)
+        nan = jnp.isnan(w)
+        last_nan = w.shape[-1] - 1 - jnp.argmax(nan[..., ::-1], -1, keepdims=True)
+        arg = jnp.where(nan.any(-1, keepdims=True), last_nan, arg)
     idx = jnp.take_along_axis(jnp.broadcast_to(flat, w.shape), arg, -1)
     return jnp.take_along_axis(w, arg, -1)[..., 0], idx[..., 0].astype(jnp.int64)
 
@@ -83,12 +87,20 @@ def _max(spec, x):
 def _max_values(spec, x):
     """Undilated max pooling values alone, as one ``reduce_window`` (XLA differentiates it into a
     select-and-scatter; at LeNet's sizes the forward is 4× faster than the window gather). Ties route the
-    gradient to the window's first maximum, as torch; a NaN propagates to the value, but its
-    gradient goes to the first largest non-NaN element, where torch picks the NaN."""
+    gradient to the window's first maximum, as torch; a window holding NaN gives NaN and routes its
+    gradient to its first NaN (NaN is pooled as +inf, then added back); torch picks the last NaN of
+    a window holding several."""
     lead = x.ndim - len(spec)
     pads = [(p, max(p, (o - 1) * s + k - L - p)) for L, o, k, s, _, p, _ in spec]
-    return jax.lax.reduce_window(x, _lowest(x.dtype), jax.lax.max, (1,) * lead + tuple(sp[2] for sp in spec),
-                                 (1,) * lead + tuple(sp[3] for sp in spec), ((0, 0),) * lead + tuple(pads))
+
+    def pool(v):
+        return jax.lax.reduce_window(v, _lowest(v.dtype), jax.lax.max, (1,) * lead + tuple(sp[2] for sp in spec),
+                                     (1,) * lead + tuple(sp[3] for sp in spec), ((0, 0),) * lead + tuple(pads))
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        return pool(x)
+    nan = jnp.isnan(x)
+    has_nan = pool(nan.astype(x.dtype)) > 0
+    return pool(jnp.where(nan, jnp.inf, x)) + jnp.where(has_nan, jnp.nan, 0).astype(x.dtype)
 
 
 def _avg(spec, count_include_pad, divisor, x):

@@ -253,6 +253,8 @@ def affine_grid(theta, size, align_corners=None):
     if theta.ndim != 3 or tuple(theta.shape[1:]) != (n, n + 1):
         raise ValueError(f"Expected a batch of {n}D affine matrices of shape Nx{n}x{n + 1} for size "
                          f"{size}. Got {theta.shape}.")
+    if theta.shape[0] != size[0]:
+        raise RuntimeError(f"affine_grid: theta holds {theta.shape[0]} matrices for a batch of {size[0]}")
     if align_corners and min(size[2:]) == 1:
         warnings.warn("Since version 1.3.0, affine_grid behavior has changed for unit-size grids when "
                       "align_corners=True. This is not an intended use case of affine_grid. See the documentation "
@@ -275,7 +277,9 @@ def _reflect(x, low2, high2):
 def _pad_coord(padding, align_corners, x, size):
     if padding == "reflection":
         x = _reflect(x, 0, 2 * (size - 1)) if align_corners else _reflect(x, -1, 2 * size - 1)
-    return jnp.clip(x, 0, size - 1) if padding != "zeros" else x
+    if padding == "zeros":
+        return x
+    return jnp.where(x <= 0, 0, jnp.where(x >= size - 1, size - 1, x))  # as torch: no gradient at the bounds
 
 
 def _grid_sample(mode, padding, align_corners, x, grid):
