@@ -161,7 +161,7 @@ def fractional_samples(n):
     def samples(dtype):
         x = T(rnd(2, 3, *(8,) * n), dtype)
         yield Sample((x, 2), dict(output_size=4))
-        yield Sample((x, (2,) * n), dict(output_ratio=0.5, return_indices=True))
+        yield Sample((x, (2,) * n), dict(output_ratio=(0.5,) * n, return_indices=True))
     return samples
 
 

@@ -79,12 +79,27 @@ def _bce_fwd(x, y):
     return _bce(x, y), (x, y)
 
 
-def _bce_bwd(saved, grad):
-    """torch's explicit BCE gradients: finite where the input is exactly 0 or 1 (autodiff through the
+@jax.custom_jvp
+def _bce_dx(x, y):
+    """d BCE / d x as torch: finite where the input is exactly 0 or 1 (autodiff through the
     clamped log would give 0 * inf = nan there)."""
+    return (x - y) / jnp.maximum((1 - x) * x, 1e-12)
+
+
+@_bce_dx.defjvp
+def _bce_dx_jvp(primals, tangents):
+    """torch's BCE double backward: (x² - 2xy + y) / ((x + eps)² (1 - x + eps)²), so 0 where x == y
+    is 0 or 1."""
+    (x, y), (dx, dy) = primals, tangents
+    eps = 1e-12
+    one_minus = jnp.maximum(1 - x, 0)  # keeps XLA from folding 1 - x + eps into (1 + eps) - x
+    ddx = (x * x - 2 * x * y + y) / (jnp.square(x + eps) * jnp.square(one_minus + eps))
+    return _bce_dx(x, y), ddx * dx - dy / jnp.maximum((1 - x) * x, eps)
+
+
+def _bce_bwd(saved, grad):
     x, y = saved
-    return (grad * (x - y) / jnp.maximum((1 - x) * x, 1e-12),
-            grad * (jnp.log1p(-x) - jnp.log(x)))
+    return grad * _bce_dx(x, y), grad * (jnp.log1p(-x) - jnp.log(x))
 
 
 _bce.defvjp(_bce_fwd, _bce_bwd)

@@ -88,8 +88,7 @@ def _max_values(spec, x):
     """Undilated max pooling values alone, as one ``reduce_window`` (XLA differentiates it into a
     select-and-scatter; at LeNet's sizes the forward is 4× faster than the window gather). Ties route the
     gradient to the window's first maximum, as torch; a window holding NaN gives NaN and routes its
-    gradient to its first NaN (NaN is pooled as +inf, then added back); torch picks the last NaN of
-    a window holding several."""
+    gradient to its last NaN, as torch (a second pool over the NaN positions picks it)."""
     lead = x.ndim - len(spec)
     pads = [(p, max(p, (o - 1) * s + k - L - p)) for L, o, k, s, _, p, _ in spec]
 
@@ -98,9 +97,18 @@ def _max_values(spec, x):
                                      (1,) * lead + tuple(sp[3] for sp in spec), ((0, 0),) * lead + tuple(pads))
     if not jnp.issubdtype(x.dtype, jnp.floating):
         return pool(x)
-    nan = jnp.isnan(x)
-    has_nan = pool(nan.astype(x.dtype)) > 0
-    return pool(jnp.where(nan, jnp.inf, x)) + jnp.where(has_nan, jnp.nan, 0).astype(x.dtype)
+    last_nan = pool(_nan_position(x))  # the largest flat position of a NaN, -1 where none
+    return jnp.where(last_nan >= 0, last_nan + jnp.nan, pool(x))
+
+
+@jax.custom_jvp
+def _nan_position(x):
+    """Each NaN's flat position, -1 elsewhere, with the identity derivative (so the gradient of the
+    pooled position reaches the NaN)."""
+    return jnp.where(jnp.isnan(x), jnp.arange(x.size, dtype=x.dtype).reshape(x.shape), -1)
+
+
+_nan_position.defjvp(lambda primals, tangents: (_nan_position(primals[0]), tangents[0]))
 
 
 def _avg(spec, count_include_pad, divisor, x):
