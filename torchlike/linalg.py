@@ -53,14 +53,21 @@ for _name, _fields in [("linalg_qr", ("Q", "R")), ("linalg_slogdet", ("sign", "l
 
 class LinAlgError(RuntimeError):
     """torch.linalg.LinAlgError: raised (a RuntimeError, as in torch) when a matrix is singular
-    or not positive-definite where the operation needs it to be."""
+    or not positive-definite where the operation needs it to be. Its ``__name__`` is torch's
+    ``_LinAlgError``, so tracebacks and ``type(e).__name__`` read as in torch."""
+
+
+LinAlgError.__name__ = LinAlgError.__qualname__ = "_LinAlgError"
 
 
 # ---- argument checks ---------------------------------------------------------------------------
-def _check(op, A, square=False, name="A"):
-    """torch's checks of a matrix argument: at least 2-D, floating or complex (not half), square."""
+def _check(op, A, square=False, name="A", kernel=None):
+    """torch's checks of a matrix argument: at least 2-D, floating or complex (not half), square.
+    Ops whose torch kernel refuses other dtypes itself name it (``kernel``): NotImplementedError."""
     if A.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor {name} must have at least 2 dimensions.")
+    if kernel and (A.dtype.category < 2 or A.dtype in (_dtype.float16, _dtype.bfloat16)):
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_TYPE_NAMES[A.dtype]}'")
     if A.dtype.category < 2:
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {_TYPE_NAMES[A.dtype]}")
     if A.dtype in (_dtype.float16, _dtype.bfloat16):
@@ -187,11 +194,11 @@ def solve_ex(A, B, *, left=True, check_errors=False, out=None):
     _check("linalg.solve", A, square=True)
     _check_same_dtype("linalg.solve", A, B)
     vector = _is_vector_rhs(A, B)
-    rows = B.shape[-1] if vector else B.shape[-2] if left else B.shape[-1]
-    if B.ndim < 1 or rows != A.shape[-1]:
+    matrix = tuple(B.shape) + (1,) if vector else tuple(B.shape)  # a vector is a column, in XA = B too
+    if B.ndim < 1 or matrix[-2 if left else -1] != A.shape[-1]:
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({'x'.join(map(str, A.shape[-2:]))} and "
-                           f"{'x'.join(map(str, B.shape[-2:]))})")
+                           f"{'x'.join(map(str, matrix[-2:]))})")
     result, info = apply(_SOLVE_EX, (A, B), (vector, bool(left)))
     if check_errors:
         _raise_info("torch.linalg.solve", info, lambda c: "The solver failed because the input matrix is singular.",
@@ -221,7 +228,7 @@ def _check_pivot(op, pivot):
 def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
     """torch.linalg.lu_factor_ex -> (LU, pivots, info): LAPACK's compact LU with partial pivoting,
     1-based int32 pivots, getrf's info. Rectangular matrices allowed."""
-    _check("torch.linalg.lu_factor_ex", A)
+    _check("torch.linalg.lu_factor_ex", A, kernel="lu_cpu")
     _check_pivot("linalg.lu_factor", pivot)
     LU, pivots, info = apply(_LU_FACTOR, (A,))
     if check_errors:
@@ -234,7 +241,7 @@ def lu_factor_ex(A, *, pivot=True, check_errors=False, out=None):
 def lu_factor(A, *, pivot=True, out=None):
     """torch.linalg.lu_factor -> (LU, pivots); a zero on U's diagonal raises RuntimeError, as torch
     does (lu_factor_ex or lu factor such matrices)."""
-    _check("torch.linalg.lu_factor", A)
+    _check("torch.linalg.lu_factor", A, kernel="lu_cpu")
     _check_pivot("linalg.lu_factor", pivot)
     LU, pivots, info = apply(_LU_FACTOR, (A,))
     data = info._data
@@ -273,7 +280,7 @@ def _perm_matrix(perm, dtype):
 
 def lu(A, *, pivot=True, out=None):
     """torch.linalg.lu -> (P, L, U) with A = P L U; P is a permutation matrix (no gradient)."""
-    _check("linalg.lu", A)
+    _check("linalg.lu", A, kernel="lu_cpu")
     _check_pivot("linalg.lu", pivot)
     perm, L, U = apply(_LU, (A,))
     return _out(out, return_types.linalg_lu(_perm_matrix(perm, A.dtype), L, U))
@@ -434,13 +441,13 @@ def _uplo(UPLO):
 def eigh(A, UPLO="L", *, out=None):
     """torch.linalg.eigh -> (eigenvalues ascending, real; eigenvectors as columns) of a Hermitian
     matrix given by its lower (UPLO='L') or upper triangle."""
-    _check("linalg.eigh", A, square=True)
+    _check("linalg.eigh", A, square=True, kernel="linalg_eigh_cpu")
     return _out(out, return_types.linalg_eigh(*apply(_EIGH, (A,), (_uplo(UPLO), False))))
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
     """torch.linalg.eigvalsh: eigh's eigenvalues only."""
-    _check("linalg.eigvalsh", A, square=True)
+    _check("linalg.eigvalsh", A, square=True, kernel="linalg_eigh_cpu")
     return _out(out, apply(_EIGH, (A,), (_uplo(UPLO), True)))
 
 
@@ -536,6 +543,7 @@ def householder_product(A, tau, *, out=None):
         raise RuntimeError(f"{op}: Expected tau to have one dimension less than input, but got tau.ndim equal to "
                            f"{tau.ndim} and input.ndim is equal to {A.ndim}")
     _check_same_dtype(op, A, tau, ("input", "tau"))
+    _check(op, A, kernel="orgqr_cpu")
     return _out(out, apply(_HOUSEHOLDER, (A, tau)))
 
 
@@ -551,8 +559,8 @@ _SOLVE_TRIANGULAR = Kernel(_solve_triangular_fn, "LinalgSolveTriangularBackward0
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
     """torch.linalg.solve_triangular: X with A X = B (X A = B when not ``left``) for triangular A
     (only its upper or lower triangle is read); batch dims broadcast. No singularity check, as torch."""
-    _check("linalg.solve_triangular", A, square=True)
-    _check("linalg.solve_triangular", B, name="B")
+    _check("linalg.solve_triangular", A, square=True, kernel="triangular_solve_cpu")
+    _check("linalg.solve_triangular", B, name="B", kernel="triangular_solve_cpu")
     _check_same_dtype("linalg.solve_triangular", A, B)
     if (B.shape[-2] if left else B.shape[-1]) != A.shape[-1]:
         raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
@@ -850,6 +858,9 @@ def vecdot(x, y, *, dim=-1, out=None):
     if x.dtype is not y.dtype:
         raise RuntimeError(f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
                            f"{_TYPE_NAMES[x.dtype]} and y of type {_TYPE_NAMES[y.dtype]} instead")
+    if x.dtype.category < 2:
+        raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got "
+                           f"{_TYPE_NAMES[x.dtype]}")
     ndim = max(x.ndim, y.ndim)
     d = wrap_dim(dim, ndim)
     return _out(out, apply(_VECDOT, (x, y), (d - ndim,)))

@@ -15,7 +15,7 @@ import jax.numpy as jnp
 from .. import _dtype
 from .._dispatch import Kernel, apply
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
-from ._util import functional_inplace, inplace_variant, wrap_dim, write_out
+from ._util import functional_inplace, wrap_dim, write_out
 from .other import broadcast_sizes
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "inner", "outer", "ger", "addmm", "addmv", "addr", "addbmm",
@@ -62,7 +62,8 @@ def _check_mm(a, b, shapes=None):
     if a.dtype is not b.dtype:
         raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
                            f"{_CPP_NAMES[a.dtype.name]} != {_CPP_NAMES[b.dtype.name]}")
-    _no_bool("addmm_impl_cpu_", a)
+    if sa[0] * sb[1] and sa[1]:  # torch returns an empty or all-zero product without its kernel
+        _no_bool("addmm_impl_cpu_", a)
 
 
 def _check_matrices(a, b, first="self"):
@@ -332,8 +333,23 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     return write_out(out, apply(_addr, (input, vec1, vec2, beta, alpha), (dt.jax,)))
 
 
+def _product_inplace(fn):
+    """``x.addmm_(...)`` & co.: the product's result must have x's shape (torch's addbmm_ alone
+    resizes x instead; here it raises too)."""
+    def method(self, *args, **kwargs):
+        self._check_inplace()
+        value = fn(self, *args, **kwargs)
+        if tuple(value.shape) != tuple(self.shape):
+            raise RuntimeError(f"Bad in-place call: input tensor size {list(self.shape)} and output tensor size "
+                               f"{list(value.shape)} should match")
+        return self._inplace_(value)
+    method.__name__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place version of :meth:`{fn.__name__}`."
+    return method
+
+
 for _fn in (addmm, addmv, addbmm, baddbmm, addr):
-    setattr(Tensor, _fn.__name__ + "_", inplace_variant(_fn, _fn.__name__ + "_"))
+    setattr(Tensor, _fn.__name__ + "_", _product_inplace(_fn))
 addmv_ = functional_inplace("addmv_")
 __all__ += ["addmv_"]
 

@@ -10,8 +10,23 @@ from .._tensor import Tensor, tensor_method
 __all__ = ["clone", "fill", "fill_", "zero_", "detach", "detach_", "to_dlpack"]
 
 _clone = Kernel(lambda a: jnp.array(a, copy=True), "CloneBackward0")
-_cast = Kernel(lambda dtype, a: a.astype(dtype), "ToCopyBackward0")
-_copy_into = Kernel(lambda a, src: jnp.broadcast_to(src.astype(a.dtype), a.shape), "CopyBackwards")
+def _astype(a, dtype):
+    """``a`` cast to ``dtype`` as torch's CPU casts do: a float (or a complex's real part) becomes an
+    integer through int32 (int64 for int64), NaN and out-of-range values giving that type's minimum,
+    then wraps into narrower types (-1.0 -> 255 as uint8, 300.0 -> 44). XLA would saturate instead."""
+    dtype = jnp.dtype(dtype)
+    if not jnp.issubdtype(dtype, jnp.integer) or not jnp.issubdtype(a.dtype, jnp.inexact):
+        return a.astype(dtype)
+    a = jnp.real(a)
+    wide = jnp.int64 if dtype == jnp.int64 else jnp.int32
+    bound = float(2 ** (jnp.iinfo(wide).bits - 1))
+    ok = (a >= -bound) & (a < bound)
+    whole = jnp.where(ok, jnp.where(ok, a, 0).astype(wide), jnp.iinfo(wide).min)
+    return whole.astype(dtype)
+
+
+_cast = Kernel(lambda dtype, a: _astype(a, dtype), "ToCopyBackward0")
+_copy_into = Kernel(lambda a, src: jnp.broadcast_to(_astype(src, a.dtype), a.shape), "CopyBackwards")
 _fill = Kernel(lambda a, value: jnp.full_like(a, value), "FillBackward0")
 
 

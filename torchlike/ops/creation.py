@@ -126,6 +126,8 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     """torch.full: the dtype follows the fill value (bool, int64, default float/complex) unless given."""
     value = as_number(fill_value)
     dtype = factory_dtype(dtype, out, _dtype.scalar_dtype(value))
+    if dtype.category == 1 and isinstance(value, numbers.Real):  # torch's scalar conversion checks overflow
+        value = _integer_bound(value, dtype)
     return _filled(size_param(size, "full"), value, dtype, device, requires_grad, out)
 
 
@@ -216,6 +218,8 @@ def _sizes(data):
         if not data:
             break
         data = data[0]
+    if shape and isinstance(data, str):  # torch reads a leading string as one more (unsizeable) dim
+        raise ValueError("too many dimensions 'str'")
     return shape
 
 
@@ -472,9 +476,11 @@ def _spaced_tensor(name, start, end, steps, base, dtype, out, device, requires_g
     if isinstance(start, builtins.complex) or isinstance(end, builtins.complex):
         default = default.to_complex()
     dtype = factory_dtype(dtype, out, default)
-    if dtype is _dtype.bool:
+    if dtype is _dtype.bool and steps > 1:  # torch fills 0 or 1 values without its kernel
         raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
-    if dtype.category == 1:
+    if dtype is _dtype.bool:
+        compute = np.dtype(np.float64)
+    elif dtype.category == 1:
         compute = np.dtype(np.float64)
         if steps:  # torch converts the bounds only when there are values to compute
             start, end = _integer_bound(start, dtype), _integer_bound(end, dtype)
@@ -519,8 +525,14 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 
 # ---- complex numbers from parts ---------------------------------------------------------
 _complex = Kernel(lambda re, im: jax.lax.complex(*jnp.broadcast_arrays(re, im)), "ComplexBackward0")
-_polar = Kernel(lambda r, theta: jax.lax.complex(*jnp.broadcast_arrays(r * jnp.cos(theta), r * jnp.sin(theta))),
-                "PolarBackward0")
+def _polar_fn(r, theta):
+    """abs * (cos + i sin); where abs == 0 the unit factor is 0 * itself (same value), so the
+    derivative by abs there is 0, as torch's (it divides the result by abs, masking 0/0)."""
+    cos, sin = (jnp.where(r == 0, 0 * f, f) for f in (jnp.cos(theta), jnp.sin(theta)))
+    return jax.lax.complex(*jnp.broadcast_arrays(r * cos, r * sin))
+
+
+_polar = Kernel(_polar_fn, "PolarBackward0")
 
 
 def _complex_parts(kernel, a, b, out):

@@ -17,7 +17,7 @@ from .._legacy import _OPTION_NAMES
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
 from ..random import default_generator
 from ._util import write_out
-from .creation import factory_dtype, finish, size_param, sizes_arg
+from .creation import factory_dtype, finish, size_param, sizes_arg, zeros
 
 __all__ = ["rand", "randn", "randint", "randperm", "normal", "bernoulli", "multinomial", "poisson", "rand_like",
            "randn_like", "randint_like", "binomial"]
@@ -167,8 +167,11 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           pin_memory=False):
     """torch.randn: standard normal (complex: each part has variance 1/2, as in torch)."""
     dtype = factory_dtype(dtype, out, _dtype.get_default_dtype())
+    shape = sizes_arg(size, "randn")
+    if not np.prod(shape):  # torch's kernel (and its dtype check) runs only when there is a value to draw
+        return zeros(shape, out=out, dtype=dtype, device=device, requires_grad=requires_grad)
     _float_only(dtype, "normal_kernel_cpu")
-    return _factory(_std_normal, sizes_arg(size, "randn"), dtype, generator, (), device, requires_grad, out)
+    return _factory(_std_normal, shape, dtype, generator, (), device, requires_grad, out)
 
 
 def randint(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
@@ -190,6 +193,8 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
              pin_memory=False):
     """torch.randperm: a random permutation of 0..n-1, int64 by default."""
     dtype = factory_dtype(dtype, out, _dtype.int64)
+    if dtype is _dtype.bool or dtype.is_complex:
+        raise _not_implemented("randperm", dtype)
     return _factory(_randperm, sizes_arg((n,), "randperm"), dtype, generator, (), device, requires_grad, out)
 
 
@@ -256,7 +261,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
 def bernoulli(input, p=None, *, generator=None, out=None):
     """torch.bernoulli: 0/1 draws with probabilities ``input`` (or the scalar ``p``), in input's dtype."""
     probs = input if p is None else _check_p(p, "bernoulli_")
-    _float_only(input.dtype, "bernoulli_tensor_cpu_p_" if p is None else "bernoulli_scalar_cpu_")
+    if p is None:  # with a scalar p, any dtype takes the 0/1 draws
+        _float_only(input.dtype, "bernoulli_tensor_cpu_p_")
     return write_out(out, sample(_bernoulli, generator, (probs,), (input._data.shape, input.dtype.jax)))
 
 
@@ -292,6 +298,12 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     if not replacement and num_samples > input.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    weights = input._data
+    if not isinstance(weights, jax.core.Tracer):  # a traced input (compile/jit) cannot be read here
+        if not np.all(np.isfinite(weights) & (np.asarray(weights) >= 0)):
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+        if weights.size and not np.all(np.asarray(weights).sum(-1) > 0):
+            raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     shape = tuple(input.shape[:-1]) + (num_samples,)
     return write_out(out, sample(_multinomial, generator, (input.detach(),), (shape, np.dtype(np.int64),
                                                                                bool(replacement))))
@@ -353,6 +365,8 @@ def geometric_(self, p, *, generator=None):
     """Tensor.geometric_(p): trials up to the first success, on {1, 2, ...}."""
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
+    if self.dtype is _dtype.bool:
+        raise _not_implemented("geometric_cpu", self.dtype)
     return _fill(self, _geometric, (p,), generator)
 
 
