@@ -173,7 +173,7 @@ def activation_ops():
             ops.append(OpInfo(name + "_", unary_samples(kinks), forms=("F",), kinks=kinks, grad=False))
 
     def softmax_samples(dtype):
-        vals = special_values(dtype)[:20].reshape(4, 5)
+        vals = np.resize(special_values(dtype), (4, 5))
         for dim in (0, 1, -1):
             yield Sample((T(vals, dtype), dim))
         yield Sample((T(vals, dtype, "transposed"),), dict(dim=-1))
@@ -184,14 +184,14 @@ def activation_ops():
         ops.append(OpInfo(name, softmax_samples, forms=("F",) + (("torch", "method") if name != "softmin" else ())))
 
     def glu_samples(dtype):
-        vals = special_values(dtype)[:20].reshape(4, 5)
+        vals = np.resize(special_values(dtype), (4, 5))
         yield Sample((T(vals[:, :4], dtype),))
         yield Sample((T(vals, dtype), 0))
         yield Sample((T(vals, dtype), -1))  # odd size: an error
     ops.append(OpInfo("glu", glu_samples, forms=("F",)))
 
     def prelu_samples(dtype):
-        vals = special_values(dtype, (0,))[:24].reshape(2, 3, 4)
+        vals = np.resize(special_values(dtype, (0,)), (2, 3, 4))
         yield Sample((T(vals, dtype), T(np.array([0.25]), dtype)))
         yield Sample((T(vals, dtype), T(np.array([0.25, -1.0, 2.0]), dtype)))
     ops.append(OpInfo("prelu", prelu_samples, forms=("F", "torch"), dtypes=DTYPES, kinks=(0,)))
@@ -199,3 +199,51 @@ def activation_ops():
 
 
 OPS = unary_ops() + binary_ops() + ternary_ops() + activation_ops()
+
+_NAN_LAYOUT = ("torch's gradient at NaN depends on where the NaN sits (0 inside its vectorised loop, the full "
+               "gradient in the scalar loop over a strided input or a tail); torchlike's is always 0")
+_POLE = ("within one ulp of a pole (digamma/lgamma' at -1 ± ulp), both values are rounding noise of size 1/ulp and "
+         "differ by tens of percent")
+XFAIL = {
+    ("digamma", "*", "value"): (_POLE, "float64[24]"),
+    ("digamma", "*", "grad"): (_POLE, "float64"),
+    ("lgamma", "*", "grad"): (_POLE, "float64[27]"),
+    ("lgamma", "*", "gradgrad"): (_POLE, "float64"),
+    ("i0", "*", "gradgrad"): ("torch's i1(nan) is finite (≈ 0.45, a torch bug); torchlike's i0'' at NaN is NaN",
+                              "float64"),
+    ("remainder", "*", "value"): ("float32 a % b where a / b overflows (1e30 % 1e-30): torch's vectorised kernel "
+                                  "computes a - b * floor(a / b) and gives NaN; torchlike gives the exact remainder",
+                                  "float32"),
+    ("fmod", "*", "value"): ("float32 fmod(a, b) where a / b overflows (1e30, 1e-30): torch's vectorised kernel "
+                             "gives NaN; torchlike gives the exact remainder", "float32"),
+    ("hypot", "*", "gradgrad"): ("at |x| ~ 1e-30 both second derivatives are cancellations of terms of size 1/|x|: "
+                                 "torch gets 0 or ±1.4e14, torchlike other rounding of the same noise", "float64[441]"),
+    ("copysign", "*", "gradgrad"): ("torch differentiates its gradient formula result / self again (NaN at 0 and "
+                                    "±inf); torchlike's gradient is the exact ±1, whose derivative is 0", "float64"),
+    ("relu6", "F", "grad"): (_NAN_LAYOUT, "<strided>"),
+    ("hardtanh", "F", "grad"): (_NAN_LAYOUT, "<strided>"),
+    ("hardshrink", "*", "grad"): (_NAN_LAYOUT, "<strided>"),
+    ("softshrink", "*", "grad"): (_NAN_LAYOUT, "<strided>"),
+    ("mish", "F", "gradgrad"): ("at x = 1e30 torch's double backward gives NaN (inf * 0 in its formula); "
+                                "torchlike's is 0, the limit", "float64"),
+    ("gelu", "F", "value"): ("float32 gelu(±inf): torch's vectorised kernel gives NaN, torchlike the limit (inf, 0); "
+                             "float64 agrees", "float32"),
+    ("glu", "F", "gradgrad"): ("at an inf input torch's double backward gives inf, torchlike NaN (inf * 0)",
+                               "float64[4x4]"),
+    ("prelu", "*", "gradgrad"): ("torch's prelu double backward leaves out the input-weight cross term "
+                                 "d(grad_weight)/d(input); torchlike's includes it", "float64"),
+    ("sinc", "*", "gradgrad"): ("at ±0 and ±1e-30 torch's sinc double backward is NaN or 0 (cancellation in its "
+                                "formula); torchlike gives the limit -pi^2/3 at ±1e-30 and 0 at ±0",
+                                "float64"),
+    **{(name, "*", "gradgrad"): ("pow's second derivative at a negative base or a zero base/exponent: torch's "
+                                 "double-backward formulas special-case these (finite or inf), torchlike "
+                                 "differentiates torch's first-derivative formula, NaN where log(base) is", "float64")
+       for name in ("pow", "float_power")},
+    **{(name, "*", "value"): ("complex powers with an infinite or NaN exponent (1 ** (inf + 0j)): torch gives "
+                              "NaN, JAX 1", "complex") for name in ("pow", "float_power")},
+    ("pow", "*", "error"): ("pow(bool tensor, True): torch computes it (bool ** bool), torchlike refuses every "
+                            "bool base as torch does for tensor exponents", "bool[16], True"),
+    ("logical_not", "inplace", "grad"): ("torch records no backward for logical_not_ (the gradient passes through as "
+                                         "if nothing were written); torchlike's is 0, as torch's own eq_ gives",
+                                         "float64"),
+}

@@ -451,7 +451,12 @@ class Tensor:
         views[key] = weakref.ref(self, lambda _, views=views, key=key: views.pop(key, None))
         return self
 
-    def _check_inplace(self):
+    def _check_inplace(self, overlap=True):
+        """torch's checks before an in-place write: no overlapping (expanded) view (unless
+        ``overlap`` is False: the op writes nothing), no leaf that requires grad."""
+        if overlap and self._base is not None and overlapping(self._data.shape, self._strides):
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                               "single memory location. Please clone() the tensor before performing the operation.")
         if not _state.enabled:
             return
         if self._requires_grad and self._node is None and not self._detached:
@@ -474,6 +479,9 @@ class Tensor:
             value = value.to(self.dtype)
         track = _state.enabled and not self._detached
         base = self._base
+        if track and not value._requires_grad and value._data.dtype in DIFFERENTIABLE and \
+                (self._requires_grad or base is not None and base._requires_grad):
+            value = apply(_zero_gradient, (value, self))  # a comparison written in place: its gradient is 0
         if base is None:
             self._data = value._data
             if track and value._requires_grad:
@@ -486,9 +494,6 @@ class Tensor:
             if self._views:
                 self._refresh_views()
             return self
-        if overlapping(self._data.shape, self._strides):
-            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
-                               "single memory location. Please clone() the tensor before performing the operation.")
         statics = (self._data.shape, self._strides)
         if track and (value._requires_grad or base._requires_grad):
             new = apply(strided_scatter, (base, value, self._offset), statics)
@@ -574,8 +579,9 @@ def tensor_method(*names):
     return register
 
 
-from ._dispatch import Kernel, apply, run  # noqa: E402
+from ._dispatch import DIFFERENTIABLE, Kernel, apply, run  # noqa: E402
 from .autograd.graph import AccumulateGrad, accumulate  # noqa: E402
 
 strided_gather = Kernel(_strided_gather, "AsStridedBackward0")
+_zero_gradient = Kernel(lambda value, target: value, "CopyBackwards")
 strided_scatter = Kernel(_strided_scatter, "AsStridedScatterBackward0")

@@ -5,7 +5,7 @@ import jax
 import numpy as np
 
 from .. import _dtype
-from .._tensor import Tensor, _wrap_dim
+from .._tensor import _TYPE_NAMES, Tensor, _wrap_dim
 
 
 def host_array(array):
@@ -71,10 +71,31 @@ def write_out(out, result):
 def inplace_variant(fn, name):
     """``x.op_(...)``: compute ``op(x, ...)`` and make it x's new contents."""
     def method(self, *args, **kwargs):
-        return self._inplace_(fn(self, *args, **kwargs))
+        self._check_inplace()
+        try:
+            value = fn(self, *args, **kwargs)
+        except NotImplementedError:
+            _check_result_fits(self, args)  # torch checks the output's shape and dtype first
+            raise
+        return self._inplace_(value)
     method.__name__ = name
     method.__doc__ = f"In-place version of :meth:`{fn.__name__}`."
     return method
+
+
+def _check_result_fits(self, args):
+    """torch's errors when ``self.op_(other)``'s result could not be written into ``self``."""
+    other = args[0] if args and isinstance(args[0], (Tensor, numbers.Number)) else None
+    if other is None:
+        return
+    if isinstance(other, Tensor):
+        shape = tuple(np.broadcast_shapes(tuple(self.shape), tuple(other.shape)))
+        if shape != tuple(self.shape):
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
+    dt = binary_dtype(self, as_operand(other))
+    if not _dtype.can_cast(dt, self.dtype):
+        raise RuntimeError(f"result type {_TYPE_NAMES[dt]} can't be cast to the desired output type "
+                           f"{_TYPE_NAMES[self.dtype]}")
 
 
 def functional_inplace(name):
@@ -96,3 +117,22 @@ def copy_variant(view, name):
                   + ("; torch marks its result as requiring grad but has no backward for it, here it is detached"
                      if view.__name__ == "detach" else "; differentiable") + ".")
     return fn
+
+
+def torch_derivative(fn, *partials):
+    """``fn`` differentiated by torch's formulas rather than by tracing it: ``partials[i](*args, out)``
+    is d out / d args[i]. JAX's traced derivative differs from torch's at kinks, ties, poles and
+    NaN (max(a, a), atan2(0, 0), |nan|); the formulas are themselves differentiable, so
+    second-order gradients follow them too. ``None`` marks an argument torch does not
+    differentiate (a zero derivative)."""
+    f = jax.custom_jvp(fn)
+
+    def jvp(primals, tangents):
+        out = f(*primals)
+        total = jax.numpy.zeros_like(out)
+        for p, t in zip(partials, tangents):
+            if p is not None and t.dtype != jax.dtypes.float0:
+                total = total + (p(*primals, out) * t).astype(out.dtype)
+        return out, total
+    f.defjvp(jvp)
+    return f

@@ -15,7 +15,8 @@ import jax.scipy.special as jsp
 from .. import _dtype
 from .._dispatch import Kernel, apply, run
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
-from ._util import as_operand, binary_dtype, float_dtype, functional_inplace, inplace_variant, write_out
+from ._util import (as_operand, binary_dtype, float_dtype, functional_inplace, inplace_variant, torch_derivative,
+                    write_out)
 
 __all__ = [
     "abs", "absolute", "acos", "arccos", "acosh", "arccosh", "add", "addcdiv", "addcmul", "angle", "asin", "arcsin",
@@ -54,6 +55,15 @@ def _pick(kernels, a, b):
 
 def _is_int(a):
     return not jnp.issubdtype(a.dtype, jnp.inexact)
+
+
+def alias(op, name):
+    """torch's alias ``name`` of ``op`` (arccos of acos ...): the same function and kernel."""
+    def fn(*args, **kwargs):
+        return op(*args, **kwargs)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"torch.{name}: alias of torch.{op.__name__}."
+    return fn
 
 
 def binary(name, jfn, grad_name, result_dtype=binary_dtype, compute_dtype=None, kinds="bifc", kernel_name=None,
@@ -132,13 +142,30 @@ def _check_pow(input, other, dt):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
 
 
+# torch's derivatives: none through a zero exponent, none to the exponent from a zero base
+_real_pow = torch_derivative(jnp.power, lambda a, b, out: jnp.where(b == 0, 0, b * jnp.power(a, b - 1)),
+                             lambda a, b, out: jnp.where((a == 0) & (b >= 0), 0, out * jnp.log(a)))
+
+
 def _pow(a, b):
     """Integer powers with negative exponents give 0, or +-1 for bases +-1, as in torch."""
-    if not _is_int(a):
+    if jnp.iscomplexobj(a):
         return jnp.power(a, b)
+    if not _is_int(a):
+        return _real_pow(a, b)
     neg = b < 0
     small = jnp.where(a == 1, 1, jnp.where(a == -1, 1 - 2 * (b & 1), 0))
-    return jnp.where(neg, small, jnp.power(a, jnp.where(neg, 0, b))).astype(a.dtype)
+    return jnp.where(neg, small, _wrapping_power(a, jnp.where(neg, 0, b).astype(a.dtype))).astype(a.dtype)
+
+
+def _wrapping_power(base, exponent):
+    """base ** exponent (exponent >= 0) by repeated squaring, wrapping on overflow as torch's
+    integer pow does: one step per bit of the dtype, so the program's size is fixed."""
+    result = jnp.ones_like(base)
+    for _ in range(jnp.iinfo(base.dtype).bits):
+        result = jnp.where(exponent & 1, result * base, result)
+        base, exponent = base * base, exponent >> 1
+    return result
 
 
 _add = binary("add", jnp.add, "AddBackward0")
@@ -196,13 +223,26 @@ def floor_divide(input, other, *, out=None):
     return _floor_div(input, other, out=out)
 
 
-remainder = binary("remainder", jnp.remainder, ("RemainderBackward1", "RemainderBackward0", "RemainderBackward1"),
+def _rounded_quotient_derivative(quotient):
+    """d/db of a - b * quotient(a, b) (remainder: floor division, fmod: truncated): -quotient(a, b)."""
+    return lambda a, b, out: -quotient(a, b)
+
+
+def _float_only(fn, jfn):
+    """``fn`` (a torch_derivative) on float arrays, ``jfn`` on integer ones (no derivative there)."""
+    return lambda a, b: jfn(a, b) if _is_int(a) else fn(a, b)
+
+
+remainder = binary("remainder", _float_only(torch_derivative(jnp.remainder, lambda a, b, out: jnp.ones_like(a),
+                                                             _rounded_quotient_derivative(jnp.floor_divide)),
+                                            jnp.remainder), ("RemainderBackward1", "RemainderBackward0", "RemainderBackward1"),
                    kinds="if", check=_check_divisor)
-fmod = binary("fmod", jnp.fmod, ("FmodBackward1", "FmodBackward0", "FmodBackward1"), kinds="if",
+fmod = binary("fmod", _float_only(torch_derivative(jnp.fmod, lambda a, b, out: jnp.ones_like(a),
+                                                   _rounded_quotient_derivative(lambda a, b: jnp.trunc(a / b))), jnp.fmod), ("FmodBackward1", "FmodBackward0", "FmodBackward1"), kinds="if",
               check=_check_divisor)
 pow = binary("pow", _pow, ("PowBackward1", "PowBackward0", "PowBackward2"), kinds="ifc", kernel_name="pow",
              check=_check_pow)
-float_power = binary("float_power", jnp.power, ("PowBackward1", "PowBackward0", "PowBackward2"),
+float_power = binary("float_power", _pow, ("PowBackward1", "PowBackward0", "PowBackward2"),
                      compute_dtype=lambda dt: _dtype.complex128 if dt.category == 3 else _dtype.float64)
 
 
@@ -215,24 +255,40 @@ def _float_power_(self, exponent):
     return self._inplace_(result)
 
 
-def _xlogy(x, y):
+def _xlogy_value(x, y):
     return jnp.where(jnp.isnan(y), y, jnp.where(x == 0, 0, x * jnp.log(y)).astype(x.dtype))
 
 
-def _copysign(a, b):
-    """|a| with b's sign; |a| as a * sign(a) so the gradient at 0 is 0, as torch's."""
-    return a * jnp.sign(a) * jnp.where(jnp.signbit(b), -1, 1).astype(a.dtype)
+_xlogy = torch_derivative(_xlogy_value, lambda x, y, out: _xlogy_value((x != 0).astype(x.dtype), y),
+                          lambda x, y, out: x / y)
+# |a| with b's sign; the derivative is out / a, and 0 where a is 0, as torch's (its own derivative is 0)
+_copysign = torch_derivative(lambda a, b: jnp.abs(a) * jnp.where(jnp.signbit(b), -1, 1).astype(a.dtype),
+                             lambda a, b, out: jax.lax.stop_gradient(jnp.where(a == 0, 0, out / a)), None)
+
+
+def _masked_reciprocal(x):
+    r = 1 / x
+    return jnp.where(jnp.isinf(r), 0, r)
+
+
+_atan2 = torch_derivative(jnp.arctan2, lambda a, b, out: b * _masked_reciprocal(a * a + b * b),
+                          lambda a, b, out: -a * _masked_reciprocal(a * a + b * b))
+_hypot = torch_derivative(jnp.hypot, lambda a, b, out: a / out, lambda a, b, out: b / out)
+_logaddexp = torch_derivative(jnp.logaddexp, lambda a, b, out: 1 / (1 + jnp.exp(b - a)),
+                              lambda a, b, out: 1 / (1 + jnp.exp(a - b)))
+_logaddexp2 = torch_derivative(jnp.logaddexp2, lambda a, b, out: 1 / (1 + jnp.exp2(b - a)),
+                               lambda a, b, out: 1 / (1 + jnp.exp2(a - b)))
+_nextafter = torch_derivative(jnp.nextafter, lambda a, b, out: (a != b).astype(a.dtype), None)
 
 
 xlogy = binary("xlogy", _xlogy, ("XlogyBackward0", "XlogyBackward2", "XlogyBackward1"), compute_dtype=float_dtype)
 copysign = binary("copysign", _copysign, ("CopysignBackward0", "CopysignBackward1"), compute_dtype=float_dtype)
-atan2 = binary("atan2", jnp.arctan2, "Atan2Backward0", compute_dtype=float_dtype, tensor_other=True)
-arctan2 = binary("arctan2", jnp.arctan2, "Atan2Backward0", compute_dtype=float_dtype, tensor_other=True)
+atan2 = binary("atan2", _atan2, "Atan2Backward0", compute_dtype=float_dtype, tensor_other=True)
 ldexp = binary("ldexp", lambda a, b: a * jnp.exp2(b), "LdexpBackward0", compute_dtype=float_dtype, tensor_other=True)
-hypot = binary("hypot", jnp.hypot, "HypotBackward0", kinds="f", tensor_other=True)
-logaddexp = binary("logaddexp", jnp.logaddexp, "LogaddexpBackward0", kinds="f", tensor_other=True)
-logaddexp2 = binary("logaddexp2", jnp.logaddexp2, "Logaddexp2Backward0", kinds="f", tensor_other=True)
-nextafter = binary("nextafter", jnp.nextafter, "NextafterBackward0", kinds="f", tensor_other=True)
+hypot = binary("hypot", _hypot, "HypotBackward0", kinds="f", tensor_other=True)
+logaddexp = binary("logaddexp", _logaddexp, "LogaddexpBackward0", kinds="f", tensor_other=True)
+logaddexp2 = binary("logaddexp2", _logaddexp2, "Logaddexp2Backward0", kinds="f", tensor_other=True)
+nextafter = binary("nextafter", _nextafter, "NextafterBackward0", kinds="f", tensor_other=True)
 igamma = binary("igamma", jsp.gammainc, "IgammaBackward0", kinds="f", tensor_other=True)
 igammac = binary("igammac", jsp.gammaincc, "IgammacBackward0", kinds="f", tensor_other=True)
 
@@ -262,7 +318,7 @@ def _keep_ints(jfn):
 def _abs(a):
     if _is_int(a) or jnp.iscomplexobj(a):
         return jnp.abs(a)
-    return a * jnp.sign(a)  # |a|, with torch's zero gradient at 0
+    return _abs_real(a)
 
 
 def _sign(a):
@@ -275,7 +331,11 @@ def _sign(a):
 def _angle(a):
     if jnp.iscomplexobj(a):
         return jnp.angle(a)
-    return jnp.where(jnp.isnan(a), a, jnp.where(a < 0, jnp.pi, 0).astype(a.dtype))
+    return _angle_real(a)
+
+
+_angle_real = torch_derivative(lambda a: jnp.where(jnp.isnan(a), a, jnp.where(a < 0, jnp.pi, 0).astype(a.dtype)),
+                               None)
 
 
 def _digamma(a):
@@ -285,12 +345,18 @@ def _digamma(a):
     return jnp.where(jnp.isinf(a), jnp.where(a > 0, jnp.inf, jnp.nan), value)
 
 
+_abs_real = torch_derivative(jnp.abs, lambda a, out: _sign(a))  # sign(nan) is 0: torch's |x|' at NaN
+_lgamma = torch_derivative(jax.lax.lgamma, lambda a, out: _digamma(a))
+_i0 = torch_derivative(jsp.i0, lambda a, out: jsp.i1(a))
+_atanh = torch_derivative(jnp.arctanh, lambda a, out: 1 / (1 - a * a))
+# sinc' = (cos(pi x) - sinc(x)) / x, 0 at 0 (torch's formula; JAX's derivative loses all precision at large x)
+_sinc = torch_derivative(jnp.sinc, lambda a, out: jnp.where(a == 0, 0, (jnp.cos(jnp.pi * a) - out) / a))
+_rsqrt = torch_derivative(jax.lax.rsqrt, lambda a, out: -0.5 * out * out * out)
+
 _NEG_BOOL = ("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, "
              "use the `~` or `logical_not()` operator instead.")
 neg = unary("neg", jnp.negative, "NegBackward0", compute=None, bool_error=_NEG_BOOL)
-negative = unary("negative", jnp.negative, "NegBackward0", compute=None, bool_error=_NEG_BOOL)
 abs = unary("abs", _abs, "AbsBackward0", compute=None, kinds="ifc")
-absolute = unary("absolute", _abs, "AbsBackward0", compute=None, kinds="ifc", kernel_name="abs_cpu")
 sign = unary("sign", _sign, "SignBackward0", compute=None, kinds="bif")
 sgn = unary("sgn", _sign, "SgnBackward0", compute=None)
 square = unary("square", jnp.square, "PowBackward0", compute=lambda dt: _dtype.int64 if dt is _dtype.bool else dt)
@@ -299,7 +365,6 @@ floor = unary("floor", _keep_ints(jnp.floor), "FloorBackward0", compute=None, ki
               kernel_name="floor_vml_cpu")
 trunc = unary("trunc", _keep_ints(jnp.trunc), "TruncBackward0", compute=None, kinds="if",
               kernel_name="trunc_vml_cpu")
-fix = unary("fix", _keep_ints(jnp.trunc), "TruncBackward0", compute=None, kinds="if", kernel_name="trunc_vml_cpu")
 frac = unary("frac", lambda a: a - jnp.trunc(a), "FracBackward0", compute=None, kinds="f")
 signbit = unary("signbit", lambda a: a < 0 if _is_int(a) else jnp.signbit(a), "SignbitBackward0", compute=None,
                 kinds="bif")
@@ -311,24 +376,18 @@ angle = unary("angle", _angle, "AngleBackward0")
 
 # float-valued: integer and bool tensors give the default float
 acos = unary("acos", jnp.arccos, "AcosBackward0")
-arccos = unary("arccos", jnp.arccos, "AcosBackward0")
 acosh = unary("acosh", jnp.arccosh, "AcoshBackward0")
-arccosh = unary("arccosh", jnp.arccosh, "AcoshBackward0")
 asin = unary("asin", jnp.arcsin, "AsinBackward0")
-arcsin = unary("arcsin", jnp.arcsin, "AsinBackward0")
 asinh = unary("asinh", jnp.arcsinh, "AsinhBackward0")
-arcsinh = unary("arcsinh", jnp.arcsinh, "AsinhBackward0")
 atan = unary("atan", jnp.arctan, "AtanBackward0")
-arctan = unary("arctan", jnp.arctan, "AtanBackward0")
-atanh = unary("atanh", jnp.arctanh, "AtanhBackward0")
-arctanh = unary("arctanh", jnp.arctanh, "AtanhBackward0")
+atanh = unary("atanh", _atanh, "AtanhBackward0")
 cos = unary("cos", jnp.cos, "CosBackward0")
 cosh = unary("cosh", jnp.cosh, "CoshBackward0")
 sin = unary("sin", jnp.sin, "SinBackward0")
 sinh = unary("sinh", jnp.sinh, "SinhBackward0")
 tan = unary("tan", jnp.tan, "TanBackward0")
 tanh = unary("tanh", jnp.tanh, "TanhBackward0")
-sinc = unary("sinc", jnp.sinc, "SincBackward0")
+sinc = unary("sinc", _sinc, "SincBackward0")
 exp = unary("exp", jnp.exp, "ExpBackward0")
 exp2 = unary("exp2", jnp.exp2, "Exp2Backward0")
 expm1 = unary("expm1", jnp.expm1, "Expm1Backward0")
@@ -337,7 +396,7 @@ log10 = unary("log10", jnp.log10, "Log10Backward0")
 log1p = unary("log1p", jnp.log1p, "Log1PBackward0")
 log2 = unary("log2", jnp.log2, "Log2Backward0")
 sqrt = unary("sqrt", jnp.sqrt, "SqrtBackward0")
-rsqrt = unary("rsqrt", jax.lax.rsqrt, "RsqrtBackward0")
+rsqrt = unary("rsqrt", _rsqrt, "RsqrtBackward0")
 reciprocal = unary("reciprocal", jnp.reciprocal, "ReciprocalBackward0")
 sigmoid = unary("sigmoid", jax.nn.sigmoid, "SigmoidBackward0")
 deg2rad = unary("deg2rad", lambda a: a * (math.pi / 180), "Deg2RadBackward0", kinds="bif")
@@ -345,9 +404,9 @@ rad2deg = unary("rad2deg", lambda a: a * (180 / math.pi), "Rad2DegBackward0", ki
 erf = unary("erf", jax.lax.erf, "ErfBackward0", kinds="bif", kernel_name="erf_vml_cpu")
 erfc = unary("erfc", jax.lax.erfc, "ErfcBackward0", kinds="bif", kernel_name="erfc_vml_cpu")
 erfinv = unary("erfinv", jax.lax.erf_inv, "ErfinvBackward0", kinds="bif", kernel_name="erfinv_vml_cpu")
-lgamma = unary("lgamma", jax.lax.lgamma, "LgammaBackward0", kinds="bif", kernel_name="lgamma_vml_cpu")
+lgamma = unary("lgamma", _lgamma, "LgammaBackward0", kinds="bif", kernel_name="lgamma_vml_cpu")
 digamma = unary("digamma", _digamma, "DigammaBackward0", kinds="bif", kernel_name="digamma")
-i0 = unary("i0", jsp.i0, "I0Backward0", kinds="bif", kernel_name="i0_vml_cpu")
+i0 = unary("i0", _i0, "I0Backward0", kinds="bif", kernel_name="i0_vml_cpu")
 
 
 def positive(input):
@@ -398,11 +457,27 @@ def round(input, *, decimals=0, out=None):
     return write_out(out, apply(_rounds[decimals != 0], (input,), (int(decimals), input.dtype.jax)))
 
 
+def _logit_derivative(clamped):
+    """torch's: 1 / (p (1 - p)) inside the domain; outside it NaN, or 0 where eps clamps p."""
+    def d(a, eps, out):
+        if clamped:  # NaN falls outside [eps, 1 - eps] too
+            return jnp.where((a >= eps) & (a <= 1 - eps), 1 / (a * (1 - a)), 0)
+        return jnp.where((a < 0) | (a > 1), jnp.nan, 1 / (a * (1 - a)))
+    return d
+
+
+def _logit_value(clamped):
+    def value(a, eps):
+        p = jnp.clip(a, eps, 1 - eps).astype(a.dtype) if clamped else a
+        return jnp.log(p / (1 - p))
+    return value
+
+
+_logits = {c: torch_derivative(_logit_value(c), _logit_derivative(c), None) for c in (False, True)}
+
+
 def _logit_fn(dtype, clamped, a, eps):
-    a = a.astype(dtype)
-    if clamped:
-        a = jnp.clip(a, eps, 1 - eps).astype(dtype)
-    return jnp.log(a / (1 - a))
+    return _logits[clamped](a.astype(dtype), eps)
 
 
 _logit = Kernel(_logit_fn, "LogitBackward0")
@@ -476,8 +551,10 @@ def frexp(input, *, out=None):
 # ---- clamp -------------------------------------------------------------------------------
 def _clamp_fn(dtype, a, lo, hi):
     """min(max(a, lo), hi), in torch's way: a bound that is NaN gives NaN, and at a tie the
-    gradient goes to ``a``."""
+    gradient goes to ``a``; a NaN ``a`` passes no gradient anywhere."""
     a = a.astype(dtype)
+    if jnp.issubdtype(dtype, jnp.inexact):
+        a = jnp.where(jnp.isnan(a), jax.lax.stop_gradient(a), a)
     if lo is not None:
         lo = lo.astype(dtype)
         a = jnp.where((a < lo) | jnp.isnan(lo), lo, a)
@@ -645,6 +722,20 @@ def gradient(input, *, spacing=1, dim=None, edge_order=1):
     return apply(_gradient, (input.to(dt), *spacing), (edge_order, dims))
 
 
+
+# torch's alias names: the same op (and kernel) under another name
+arctan2 = alias(atan2, "arctan2")
+negative = alias(neg, "negative")
+absolute = alias(abs, "absolute")
+fix = alias(trunc, "fix")
+arccos = alias(acos, "arccos")
+arccosh = alias(acosh, "arccosh")
+arcsin = alias(asin, "arcsin")
+arcsinh = alias(asinh, "arcsinh")
+arctan = alias(atan, "arctan")
+arctanh = alias(atanh, "arctanh")
+
+
 # ---- Tensor methods --------------------------------------------------------------------------
 _WITH_INPLACE = (
     "abs absolute acos arccos acosh arccosh add addcdiv addcmul asin arcsin asinh arcsinh atan arctan atanh arctanh "
@@ -661,6 +752,7 @@ for _name in "angle frexp logaddexp logaddexp2 positive signbit float_power heav
 
 
 def _conj_physical_(self):
+    self._check_inplace(overlap=self.dtype.category == 3)  # real tensors are left as they are
     return self if self.dtype.category < 3 else self._inplace_(_conj(self))
 
 
@@ -668,7 +760,16 @@ def _polygamma_method(self, n):
     return polygamma(n, self)
 
 
+def _nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+    """In place; integer and bool tensors hold no NaN or inf and are left unwritten, as in torch."""
+    if self.dtype.category < 2:
+        self._check_inplace(overlap=False)
+        return self
+    return self._inplace_(nan_to_num(self, nan, posinf, neginf))
+
+
 Tensor.float_power_ = _float_power_
+Tensor.nan_to_num_ = _nan_to_num_
 Tensor.heaviside_ = inplace_variant(heaviside, "heaviside_")
 Tensor.conj_physical = conj_physical
 Tensor.conj_physical_ = _conj_physical_

@@ -6,9 +6,11 @@ import warnings
 import jax
 import jax.numpy as jnp
 
+from ... import _dtype
 from ..._dispatch import Kernel, apply
 from ..._tensor import _wrap_dim, tensor_method
 from ...ops import pointwise as _ops
+from ...ops._util import torch_derivative
 from ...ops.random import sample
 
 __all__ = ["elu", "elu_", "selu", "selu_", "celu", "celu_", "hardshrink", "hardsigmoid", "hardtanh", "hardtanh_",
@@ -20,49 +22,75 @@ __all__ = ["elu", "elu_", "selu", "selu_", "celu", "celu_", "hardshrink", "hards
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
 
-def _elu(x, alpha, scale, input_scale):
-    return jnp.where(x > 0, x * scale, jnp.expm1(x * input_scale) * (alpha * scale))
+# Piecewise functions differentiate by torch's formulas (torch_derivative): at the kinks, at
+# NaN and where an untaken branch overflows, JAX's traced derivative differs.
+def _elu_derivative(x, alpha, scale, input_scale, out):
+    negative = alpha * scale * input_scale * jnp.exp(jnp.where(x < 0, x, 0) * input_scale)  # no overflow
+    # torch's first derivative takes the negative branch at 0, its second derivative does not
+    at_zero = jax.lax.stop_gradient(negative)
+    return jnp.where(x < 0, negative, jnp.where(x == 0, at_zero, scale)).astype(x.dtype)
 
 
-def _hardtanh(x, lo, hi):
-    # bounds excluded from the gradient, as torch's (clip would pass it at lo and hi)
-    return jnp.where(x <= lo, lo, jnp.where(x >= hi, hi, x)).astype(x.dtype)
+_elu = torch_derivative(
+    lambda x, alpha, scale, input_scale: jnp.where(x <= 0, jnp.expm1(x * input_scale) * (alpha * scale), x * scale),
+    _elu_derivative, None, None, None)
+# clamp to [lo, hi]; the gradient passes strictly inside only (not at the bounds, nor at NaN)
+_hardtanh = torch_derivative(lambda x, lo, hi: jnp.clip(x, lo, hi).astype(x.dtype),
+                             lambda x, lo, hi, out: ((x > lo) & (x < hi)).astype(x.dtype), None, None)
+_hardsigmoid = torch_derivative(lambda x: (jnp.clip(x + 3, 0, 6) / 6).astype(x.dtype),
+                                lambda x, out: (((x > -3) & (x < 3)) / 6).astype(x.dtype))
+# x * relu6(x + 3) / 6 (NaN at -inf, as torch's); the derivative is 0 up to -3, x / 3 + 1/2, then 1 from 3
+_hardswish = torch_derivative(lambda x: (x * jnp.clip(x + 3, 0, 6) / 6).astype(x.dtype),
+                              lambda x, out: jnp.where(x <= -3, 0, jnp.where(x < 3, x / 3 + 0.5, 1)).astype(x.dtype))
+
+# 0 on [-lambd, lambd] (NaN passes through); the gradient flows only strictly outside it
+_hardshrink = torch_derivative(lambda x, lambd: jnp.where((x >= -lambd) & (x <= lambd), 0, x).astype(x.dtype),
+                               lambda x, lambd, out: ((x < -lambd) | (x > lambd)).astype(x.dtype), None)
+_softshrink = torch_derivative(
+    lambda x, lambd: jnp.where((x >= -lambd) & (x <= lambd), 0, jnp.where(x > 0, x - lambd, x + lambd)).astype(x.dtype),
+    lambda x, lambd, out: ((x < -lambd) | (x > lambd)).astype(x.dtype), None)
+# linear above threshold / beta; the derivative there is 1 and sigmoid(beta x) below (no overflow)
+_softplus = torch_derivative(
+    lambda x, beta, threshold: jnp.where(x * beta > threshold, x, jnp.log1p(jnp.exp(x * beta)) / beta),
+    lambda x, beta, threshold, out: jnp.where(x * beta > threshold, 1, jax.nn.sigmoid(x * beta)).astype(x.dtype),
+    None, None)
 
 
-def _hardsigmoid(x):
-    return jnp.where(x <= -3, 0, jnp.where(x >= 3, 1, x / 6 + 0.5)).astype(x.dtype)
-
-
-def _hardswish(x):
-    # torch's gradient: 0 up to -3 (inclusive), x / 3 + 1/2 in between, 1 from 3 on
-    return jnp.where(x <= -3, 0, jnp.where(x < 3, x * (x + 3) / 6, x)).astype(x.dtype)
-
-
-def _softplus(x, beta, threshold):
-    return jnp.where(x * beta > threshold, x, jnp.log1p(jnp.exp(x * beta)) / beta)
-
-
-_K = {name: Kernel(fn, grad_name) for name, fn, grad_name in [
-    ("elu", _elu, "EluBackward0"),
-    ("hardshrink", lambda x, l: jnp.where(jnp.abs(x) > l, x, 0), "HardshrinkBackward0"),
-    ("hardsigmoid", _hardsigmoid, "HardsigmoidBackward0"),
-    ("hardtanh", _hardtanh, "HardtanhBackward0"),
-    ("hardswish", _hardswish, "HardswishBackward0"),
-    ("leaky_relu", lambda x, s: jnp.where(x > 0, x, x * s), "LeakyReluBackward0"),
-    ("logsigmoid", jax.nn.log_sigmoid, "LogSigmoidBackward0"),
-    ("gelu", lambda approximate, x: jax.nn.gelu(x, approximate=approximate), "GeluBackward0"),
-    ("silu", jax.nn.silu, "SiluBackward0"),
-    ("mish", lambda x: x * jnp.tanh(jax.nn.softplus(x)), "MishBackward0"),
-    ("softplus", _softplus, "SoftplusBackward0"),
-    ("softshrink", lambda x, l: jnp.where(x > l, x - l, jnp.where(x < -l, x + l, 0)), "SoftshrinkBackward0"),
-    ("softsign", lambda x: x / (1 + jnp.abs(x)), "DivBackward0"),
-    ("tanhshrink", lambda x: x - jnp.tanh(x), "SubBackward0"),
-    ("threshold", lambda x, t, v: jnp.where(x > t, x, v), "ThresholdBackward0"),
+# name: (kernel, torch's grad_fn name, the dtype kinds torch's kernel takes, its name in torch's errors)
+_K = {name: (Kernel(fn, grad_name), kinds, cpu_name) for name, fn, grad_name, kinds, cpu_name in [
+    ("elu", _elu, "EluBackward0", "f", "elu_cpu"),
+    ("hardshrink", _hardshrink, "HardshrinkBackward0", "f", "hardshrink_cpu"),
+    ("hardsigmoid", _hardsigmoid, "HardsigmoidBackward0", "f", "hardsigmoid_cpu"),
+    ("hardtanh", _hardtanh, "HardtanhBackward0", "if", "clamp"),
+    ("hardswish", _hardswish, "HardswishBackward0", "f", "hardswish_cpu"),
+    ("leaky_relu", lambda x, s: jnp.where(x > 0, x, x * s), "LeakyReluBackward0", "f", "leaky_relu_cpu"),
+    ("logsigmoid", jax.nn.log_sigmoid, "LogSigmoidBackward0", "f", "log_sigmoid_cpu"),
+    ("gelu", lambda approximate, x: jax.nn.gelu(x, approximate=approximate), "GeluBackward0", "f", "GeluKernelImpl"),
+    ("silu", jax.nn.silu, "SiluBackward0", "fc", "silu_cpu"),
+    ("mish", lambda x: x * jnp.tanh(jax.nn.softplus(x)), "MishBackward0", "f", "mish_cpu"),
+    ("softplus", _softplus, "SoftplusBackward0", "f", "softplus_cpu"),
+    ("softshrink", _softshrink, "SoftshrinkBackward0", "f",
+     "softshrink_check"),
+    ("threshold", lambda x, t, v: jnp.where(x <= t, v, x).astype(x.dtype), "ThresholdBackward0", "if", "threshold_cpu"),
 ]}
 
 
+def _check_dtype(input, kinds, cpu_name):
+    """torch's refusal of dtypes its kernel lacks (bool to hardtanh/clamp is a RuntimeError)."""
+    if cpu_name == "clamp":
+        if input.dtype is _dtype.bool:
+            raise RuntimeError("Bool inputs not supported for hardtanh")
+        if input.dtype.category == 3:
+            raise NotImplementedError("clamp is not supported for complex types")
+    _ops._check_kind(input.dtype, kinds, cpu_name)
+
+
 def _run(name, input, *args, inplace=False):
-    out = apply(_K[name], (input, *args))
+    kernel, kinds, cpu_name = _K[name]
+    if inplace:
+        input._check_inplace()
+    _check_dtype(input, kinds, cpu_name)
+    out = apply(kernel, (input, *args))
     return input._inplace_(out) if inplace else out
 
 
@@ -124,7 +152,9 @@ def gelu(input, approximate="none"):
     """torch.nn.functional.gelu; ``approximate`` is 'none' (erf) or 'tanh'."""
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
-    return apply(_K["gelu"], (input,), (approximate == "tanh",))
+    kernel, kinds, cpu_name = _K["gelu"]
+    _check_dtype(input, kinds, cpu_name)
+    return apply(kernel, (input,), (approximate == "tanh",))
 
 
 def sigmoid(input):
@@ -151,7 +181,8 @@ def softshrink(input, lambd=0.5):
 
 
 def softsign(input):
-    return _run("softsign", input)
+    """torch.nn.functional.softsign: input / (1 + |input|), composed of torch ops as in torch."""
+    return input / (_ops.abs(input) + 1)
 
 
 def tanh(input):
@@ -160,7 +191,8 @@ def tanh(input):
 
 
 def tanhshrink(input):
-    return _run("tanhshrink", input)
+    """torch.nn.functional.tanhshrink: input - tanh(input), composed of torch ops as in torch."""
+    return _ops.sub(input, _ops.tanh(input))
 
 
 def threshold(input, threshold, value, inplace=False):
@@ -177,9 +209,13 @@ elu_, selu_, celu_, hardtanh_, leaky_relu_, relu_, threshold_ = map(
     _inplace, (elu, selu, celu, hardtanh, leaky_relu, relu, threshold))
 
 
+_prelu_broadcast = torch_derivative(lambda x, w: jnp.where(x > 0, x, w * x),
+                                    lambda x, w, out: jnp.where(x > 0, 1, w).astype(x.dtype),
+                                    lambda x, w, out: jnp.where(x > 0, 0, x).astype(x.dtype))
+
+
 def _prelu(x, w):
-    w = w.reshape(w.shape + (1,) * (x.ndim - 2)) if x.ndim >= 2 else w
-    return jnp.where(x > 0, x, w * x)
+    return _prelu_broadcast(x, w.reshape(w.shape + (1,) * (x.ndim - 2)) if x.ndim >= 2 else w)
 
 
 _prelu_k = Kernel(_prelu, "PreluKernelBackward0")
@@ -187,6 +223,7 @@ _prelu_k = Kernel(_prelu, "PreluKernelBackward0")
 
 def prelu(input, weight):
     """torch.nn.functional.prelu: ``weight`` has 1 or C (= input.shape[1]) elements."""
+    _check_dtype(input, "f", "prelu_cpu")
     channels = input.shape[1] if input.ndim >= 2 else 1
     if weight.numel() not in (1, channels):
         raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
@@ -196,10 +233,10 @@ def prelu(input, weight):
 
 def _rrelu(training, key, x, lower, upper):
     if not training:
-        return key, jnp.where(x >= 0, x, x * ((lower + upper) / 2))
+        return key, jnp.where(x > 0, x, x * ((lower + upper) / 2))
     key, sub = jax.random.split(key)
     slope = jax.random.uniform(sub, x.shape, x.dtype, lower, upper)
-    return key, jnp.where(x >= 0, x, x * slope)
+    return key, jnp.where(x > 0, x, x * slope)
 
 
 _rrelu_k = Kernel(_rrelu, "RreluWithNoiseBackward0")
@@ -208,6 +245,9 @@ _rrelu_k = Kernel(_rrelu, "RreluWithNoiseBackward0")
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
     """torch.nn.functional.rrelu: random negative slopes in U(lower, upper) when training,
     (lower + upper) / 2 otherwise. The slopes come from this library's RNG, not torch's."""
+    if inplace:
+        input._check_inplace()
+    _check_dtype(input, "f", "leaky_relu_cpu")
     out = sample(_rrelu_k, None, (input, lower, upper), (bool(training),))
     return input._inplace_(out) if inplace else out
 
@@ -229,12 +269,15 @@ def glu(input, dim=-1):
     dim = _wrap_dim(dim, input.ndim)
     if input.shape[dim] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {input.shape[dim]}")
+    _check_dtype(input, "f", "glu_cpu")
     return apply(_glu_k, (input,), (dim,))
 
 
 def _softmax_fn(log, negate, dim, dtype, x):
+    x = -x if negate else x  # negated before the cast, as torch's softmin(x, dtype=) = softmax(-x, dtype=)
     x = x.astype(dtype) if dtype is not None else x
-    x = -x if negate else x
+    if x.ndim == 0:  # a scalar is its own (one-element) dim 0
+        return _softmax_fn(log, False, 0, None, x.reshape(1)).reshape(())
     return jax.nn.log_softmax(x, axis=dim) if log else jax.nn.softmax(x, axis=dim)
 
 
@@ -247,6 +290,12 @@ def _softmax(name, log, negate, input, dim, stacklevel, dtype):
                       "as an argument.", UserWarning, stacklevel=stacklevel)
         dim = 0 if input.ndim in (0, 1, 3) else 1
     dim = _wrap_dim(dim, input.ndim)
+    if negate and input.dtype is _dtype.bool:
+        raise RuntimeError(_ops._NEG_BOOL)
+    if dtype is None and not input.numel():
+        return input.clone()  # torch returns an empty input as it is, whatever its dtype
+    if dtype is None:
+        _check_dtype(input, "f", f"{'log_' if log else ''}softmax_lastdim_kernel_impl")
     return apply(_softmax_k[log], (input,), (log, negate, dim, None if dtype is None else dtype.jax))
 
 
