@@ -53,8 +53,8 @@ exp2, expm1, log1p = _pw.exp2, _pw.expm1, _pw.log1p
 expit = _pw.sigmoid
 gammaln = _pw.lgamma
 gammainc, gammaincc = _pw.igamma, _pw.igammac
-i0 = modified_bessel_i0 = _pw.i0
-logit, polygamma, round, sinc, xlogy = _pw.logit, _pw.polygamma, _pw.round, _pw.sinc, _pw.xlogy
+i0 = _pw.i0
+logit, polygamma, sinc, xlogy = _pw.logit, _pw.polygamma, _pw.sinc, _pw.xlogy
 multigammaln = _pw.mvlgamma
 logsumexp = _reduction.logsumexp
 
@@ -90,11 +90,13 @@ def _xlog1py(x, y):
 entr = _pw.unary("entr", _entr, "SpecialEntrBackward0", kinds="bif", kernel_name="entr_cpu")
 erfcx = _pw.unary("erfcx", jsp.erfcx, "SpecialErfcxBackward0", kinds="bif", kernel_name="erfcx_cpu")
 i0e = _pw.unary("i0e", jsp.i0e, "SpecialI0EBackward0", kinds="bif", kernel_name="i0e_cpu")
-i1 = modified_bessel_i1 = _pw.unary("i1", lambda x: jnp.where(jnp.isinf(x), jnp.nan, jsp.i1(x)),
+i1 = _pw.unary("i1", lambda x: jnp.where(jnp.isinf(x), jnp.nan, jsp.i1(x)),
                                     "SpecialI1Backward0", kinds="bif", kernel_name="i1_cpu")
 i1e = _pw.unary("i1e", jsp.i1e, "SpecialI1EBackward0", kinds="bif", kernel_name="i1e_cpu")
 ndtr = _pw.unary("ndtr", jsp.ndtr, "MulBackward1", kinds="bif", kernel_name="ndtr_cpu")
-ndtri = _pw.unary("ndtri", jsp.ndtri, "SpecialNdtriBackward0", kinds="bif", kernel_name="ndtri_cpu")
+# ndtri' = sqrt(2 pi) exp(ndtri(p)^2 / 2), torch's formula: inf at p = 0 and 1 (JAX's gives 0 there)
+_ndtri = _pw.torch_derivative(jsp.ndtri, lambda p, out: jnp.sqrt(2 * jnp.pi) * jnp.exp(out * out / 2))
+ndtri = _pw.unary("ndtri", _ndtri, "SpecialNdtriBackward0", kinds="bif", kernel_name="ndtri_cpu")
 log_ndtr = _pw.unary("log_ndtr", jsp.log_ndtr, "SpecialLogNdtrBackward0", kinds="bif", kernel_name="log_ndtr_cpu")
 xlog1py = _pw.binary("xlog1py", _xlog1py,
                      ("SpecialXlog1PyBackward0", "SpecialXlog1PyBackward2", "SpecialXlog1PyBackward1"),
@@ -268,6 +270,8 @@ modified_bessel_k0 = _nondiff_unary("modified_bessel_k0", lambda x: _bessel_k(x,
 modified_bessel_k1 = _nondiff_unary("modified_bessel_k1", lambda x: _bessel_k(x, 1, False))
 scaled_modified_bessel_k0 = _nondiff_unary("scaled_modified_bessel_k0", lambda x: _bessel_k(x, 0, True))
 scaled_modified_bessel_k1 = _nondiff_unary("scaled_modified_bessel_k1", lambda x: _bessel_k(x, 1, True))
+modified_bessel_i0 = _nondiff_unary("modified_bessel_i0", jsp.i0)
+modified_bessel_i1 = _nondiff_unary("modified_bessel_i1", jsp.i1)
 airy_ai = _nondiff_unary("airy_ai", _airy_ai)
 spherical_bessel_j0 = _nondiff_unary("spherical_bessel_j0", _spherical_j0)
 
@@ -383,7 +387,17 @@ hermite_polynomial_he = _polynomial("hermite_polynomial_he", _hermite_he, limit=
 laguerre_polynomial_l = _polynomial("laguerre_polynomial_l", _laguerre)
 legendre_polynomial_p = _polynomial("legendre_polynomial_p", _legendre)
 
-for _name in ("bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_k0", "modified_bessel_k1",
+def round(input, *, decimals=0, out=None):  # noqa: A001 - torch's name
+    """torch.special.round: torch.round, except that integer and bool inputs raise
+    NotImplementedError (torch's special form goes to a floating-point kernel)."""
+    if input.dtype.category < 2:
+        kernel = "round_cpu" if decimals else "round_vml_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_TYPE_NAMES[input.dtype]}'")
+    return _pw.round(input, decimals=decimals, out=out)
+
+
+for _name in ("bessel_j0", "bessel_j1", "bessel_y0", "bessel_y1", "modified_bessel_i0", "modified_bessel_i1",
+              "modified_bessel_k0", "modified_bessel_k1",
               "scaled_modified_bessel_k0", "scaled_modified_bessel_k1", "airy_ai", "spherical_bessel_j0"):
     globals()[_name].__doc__ = f"torch.special.{_name}: elementwise, float64 inside; no gradient, as in torch."
 for _fn in (entr, erfcx, i0e, i1, i1e, ndtr, ndtri, log_ndtr, xlog1py, zeta):

@@ -333,23 +333,29 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     return write_out(out, apply(_addr, (input, vec1, vec2, beta, alpha), (dt.jax,)))
 
 
-def _product_inplace(fn):
-    """``x.addmm_(...)`` & co.: the product's result must have x's shape (torch's addbmm_ alone
-    resizes x instead; here it raises too)."""
+def _product_inplace(fn, result_shape):
+    """``x.addmm_(...)`` & co.: the product's shape, ``result_shape(*operands)``, must be x's
+    (checked first, as torch does; torch's addbmm_ alone resizes x instead, here it raises too)."""
     def method(self, *args, **kwargs):
         self._check_inplace()
-        value = fn(self, *args, **kwargs)
-        if tuple(value.shape) != tuple(self.shape):
+        try:
+            shape = result_shape(*args)
+        except (IndexError, TypeError, AttributeError):
+            shape = None  # malformed operands: the op raises torch's error
+        if shape is not None and tuple(shape) != tuple(self.shape):
             raise RuntimeError(f"Bad in-place call: input tensor size {list(self.shape)} and output tensor size "
-                               f"{list(value.shape)} should match")
-        return self._inplace_(value)
+                               f"{list(shape)} should match")
+        return self._inplace_(fn(self, *args, **kwargs))
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place version of :meth:`{fn.__name__}`."
     return method
 
 
-for _fn in (addmm, addmv, addbmm, baddbmm, addr):
-    setattr(Tensor, _fn.__name__ + "_", _product_inplace(_fn))
+for _fn, _shape in ((addmm, lambda a, b: (a.shape[0], b.shape[1])), (addmv, lambda a, b: (a.shape[0],)),
+                    (addbmm, lambda a, b: (a.shape[1], b.shape[2])),
+                    (baddbmm, lambda a, b: (a.shape[0], a.shape[1], b.shape[2])),
+                    (addr, lambda a, b: (a.shape[0], b.shape[0]))):
+    setattr(Tensor, _fn.__name__ + "_", _product_inplace(_fn, _shape))
 addmv_ = functional_inplace("addmv_")
 __all__ += ["addmv_"]
 
