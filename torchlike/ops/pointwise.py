@@ -66,13 +66,21 @@ def alias(op, name):
     return fn
 
 
+def _cast(x, dtype):
+    """``x`` as ``dtype``. A bool converted to a number goes through an optimization barrier: XLA
+    rewrites convert(pred) / y into select(pred, 1 / y, 0), which is 0 where torch's 0 / 0 is NaN."""
+    if x.dtype == jnp.bool_ and dtype != jnp.bool_:
+        return jax.lax.optimization_barrier(x.astype(dtype))
+    return x.astype(dtype)
+
+
 def binary(name, jfn, grad_name, result_dtype=binary_dtype, compute_dtype=None, kinds="bifc", kernel_name=None,
            tensor_other=False, check=None):
     """A binary op ``name(input, other, *, out=None)`` computing ``jfn`` in the promoted dtype (or
     ``compute_dtype`` of it). ``kinds`` are the promoted dtype categories torch accepts,
     ``tensor_other`` ops refuse a Python number ``other``, ``check(input, other, dtype)`` adds
     torch's value checks."""
-    kernels = _kernels(lambda dtype, a, b: jfn(a.astype(dtype), b.astype(dtype)), grad_name)
+    kernels = _kernels(lambda dtype, a, b: jfn(_cast(a, dtype), _cast(b, dtype)), grad_name)
     kernel_name = kernel_name or f"{name}_cpu"
 
     def op(input, other, *, out=None):
