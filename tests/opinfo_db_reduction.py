@@ -8,7 +8,7 @@ identities for sum/prod), every dim form (none, int, negative, tuple, list, keep
 out=, 0-d inputs and non-contiguous layouts; float64 samples compare gradients, at ties too."""
 import numpy as np
 
-from opinfo import DTYPES, OpInfo, Sample, T, special_values, torch_forms
+from opinfo import FLOAT_DTYPES as FLOATS, OpInfo, Sample, T, special_values, torch_forms
 
 NAN, INF = np.nan, np.inf
 
@@ -48,11 +48,15 @@ def with_out(name):
 
 
 # ---- reductions over dims ------------------------------------------------------------------------
-def reduction_samples(dims=("tuple",), keepdim=True, dtype_kw=(), extra=(), empty=True, full=True):
+def reduction_samples(dims=("tuple",), keepdim=True, dtype_kw=(), extra=(), empty=True, full=True, finite=False):
     """Samples of ``op(input, dim, keepdim)``; ``dims``: "int" (one dim only) or "tuple" (ints,
-    tuples and lists). ``dtype_kw``: dtypes passed as dtype=. ``extra``: more kwargs dicts."""
+    tuples and lists). ``dtype_kw``: dtypes passed as dtype=. ``extra``: more kwargs dicts.
+    ``full``: also calls without dim (torch's full-reduction overloads take no out=).
+    ``finite``: "inf" takes ±inf out of the special values, "all" NaN too."""
     def samples(dtype):
         ties, special = matrices(dtype)
+        if finite and dtype.startswith("float"):
+            special = np.where(np.isinf(special) | ((finite == "all") & np.isnan(special)), 7.25, special)
         if full:
             yield Sample((T(ties, dtype),))
             yield Sample((T(special, dtype),))
@@ -76,11 +80,13 @@ def reduction_samples(dims=("tuple",), keepdim=True, dtype_kw=(), extra=(), empt
             yield Sample((T(zero, dtype), 0))
             yield Sample((T(zero, dtype), 1))
         for dt in dtype_kw:
-            yield Sample((T(ties, dtype),), dict(dtype=dt))
+            if full:
+                yield Sample((T(ties, dtype),), dict(dtype=dt))
             yield Sample((T(ties, dtype), 1), dict(dtype=dt))
         for kw in extra:
             yield Sample((T(ties, dtype), 1), kw)
-            yield Sample((T(special, dtype),), kw)
+            if full and "unbiased" not in kw:  # unbiased= without dim has no out= overload
+                yield Sample((T(special, dtype),), kw)
     return samples
 
 
@@ -88,29 +94,50 @@ def reduction_ops():
     ops = []
     for name in ("sum", "nansum", "mean", "nanmean"):
         ops.append(OpInfo(name, reduction_samples(dtype_kw=(Dtype("float64"),)),
-                          forms=with_out(name) if name in ("sum", "nansum") else torch_forms(name)))
-    ops.append(OpInfo("sum", lambda dtype: (Sample((T(v, dtype), 0), dict(dtype=Dtype("int32")))
-                                            for v in matrices(dtype)[1:]), forms=torch_forms("sum")))
-    ops.append(OpInfo("prod", reduction_samples(dims=("int",), dtype_kw=(Dtype("float64"),)), forms=with_out("prod")))
+                          forms=with_out("nansum") if name == "nansum" else torch_forms(name)))
+    for name in ("sum", "prod"):  # out= (with a dim: torch's full sum/prod take none)
+        ops.append(OpInfo(name, reduction_samples(dims=("int",), dtype_kw=(Dtype("float64"),), full=False),
+                          forms=("out",)))
+    # dtype= an integer type (float inputs: only exactly representable values; torch refuses integer
+    # results for inputs that require grad)
+    ops.append(OpInfo("sum", lambda dtype: (Sample((T(v, dtype), 0), dict(dtype=Dtype("int32")), grad=False)
+                                            for v in matrices(dtype)[:1 if dtype.startswith("float") else 2]),
+                      forms=torch_forms("sum")))
+    ops.append(OpInfo("prod", reduction_samples(dims=("int",), dtype_kw=(Dtype("float64"),), finite="all"),
+                      forms=torch_forms("prod")))
+    # NaN/±inf: torch's prod backward divides the product by the input, its double backward is NaN there
+    ops.append(OpInfo("prod", lambda dtype: (Sample((T(SPECIAL, dtype), d)) for d in (0, -1)), dtypes=FLOATS,
+                      forms=torch_forms("prod"), gradgrad=False))
     for name in ("amax", "amin", "logsumexp"):
         ops.append(OpInfo(name, reduction_samples(), forms=torch_forms(name)))
     for name in ("all", "any"):
         ops.append(OpInfo(name, reduction_samples(), forms=torch_forms(name)))
     ops.append(OpInfo("count_nonzero", reduction_samples(keepdim=False), forms=torch_forms("count_nonzero")))
-    for name in ("max", "min", "median", "nanmedian"):
-        ops.append(OpInfo(name, reduction_samples(dims=("int",)), forms=torch_forms(name)))
+    for name in ("max", "min", "median", "nanmedian"):  # full, then with a dim (out= too)
+        ops.append(OpInfo(name, reduction_samples(dims=("int",)), forms=("torch", "method")))
+        ops.append(OpInfo(name, reduction_samples(dims=("int",), full=False), forms=("out",)))
     for name in ("argmax", "argmin"):
         ops.append(OpInfo(name, reduction_samples(dims=("int",)), forms=with_out(name)))
     for name in ("var", "std", "var_mean", "std_mean"):
         variants = (dict(correction=0), dict(correction=2), dict(unbiased=False))
-        ops.append(OpInfo(name, reduction_samples(extra=variants), forms=torch_forms(name), dtypes=DTYPES))
+        # var_mean/std_mean: torch's mean output comes from a Welford update, NaN (inf - inf) once
+        # an inf meets another element; torchlike's is torch.mean's (±inf): compared on finite values
+        ops.append(OpInfo(name, reduction_samples(extra=variants, finite="inf" if name.endswith("mean") else False),
+                          forms=("torch",) if name.endswith("mean") else torch_forms(name)))
     ops.append(OpInfo("aminmax", aminmax_samples, forms=torch_forms("aminmax")))
     ops.append(OpInfo("mode", mode_samples, forms=torch_forms("mode")))
     ops.append(OpInfo("kthvalue", kthvalue_samples, forms=torch_forms("kthvalue")))
+    ops.append(OpInfo("kthvalue", tie_samples, call=values_only("kthvalue"), grad=False))
     for name in ("max", "min"):  # the binary form: torch.max(input, other)
         ops.append(OpInfo(name, binary_extreme_samples, forms=torch_forms(name)))
     ops.append(OpInfo("norm", norm_samples, forms=torch_forms("norm")))
+    # ±inf/NaN, and all zeros: torch's double backward of the 2-norm is NaN, torchlike's 0: first order only
+    ops.append(OpInfo("norm", lambda dtype: [Sample((T(SPECIAL, dtype),)), Sample((T(np.zeros((3, 4)), dtype),))],
+                      forms=torch_forms("norm"), dtypes=FLOATS, gradgrad=False))
     ops.append(OpInfo("dist", dist_samples, forms=torch_forms("dist")))
+    # at zero distance torch's double backward of the 2-norm is 0/0 (NaN), torchlike's 0: first order only
+    ops.append(OpInfo("dist", lambda dtype: [Sample((T(TIES, dtype), T(TIES, dtype)))], forms=torch_forms("dist"),
+                      gradgrad=False))
     for name in ("quantile", "nanquantile"):
         ops.append(OpInfo(name, quantile_samples, forms=torch_forms(name)))
     return ops
@@ -127,17 +154,46 @@ def aminmax_samples(dtype):
 
 
 def mode_samples(dtype):
+    # no NaN: torch's CPU mode sorts with `<`, so a NaN leaves the order (and the mode) undefined
     ties, special = matrices(dtype)
     yield Sample((T(ties, dtype),))
     yield Sample((T(ties, dtype, "transposed"), 0))
-    yield Sample((T(special, dtype),), dict(dim=1, keepdim=True))
+    finite = np.where(np.isnan(special), 7.25, special) if dtype.startswith("float") else special
+    yield Sample((T(finite, dtype),), dict(dim=1, keepdim=True))
     yield Sample((T(np.array([2.0, 1.0, 2.0, 1.0, 3.0]), dtype),))     # equally frequent: the smallest
     yield Sample((T(np.asarray(4.0), dtype),))
     yield Sample((T(np.zeros((0, 4)), dtype), 0))
 
 
+# torch picks among tied elements by quickselect / partial sort (kthvalue, topk): which index it
+# returns is an implementation detail. The index (and the gradient, which follows it) is compared
+# on tie-free inputs; at ties only the values are.
+DISTINCT = np.array([[1.0, 3.0, 2.5, -2.0], [0.0, -1.5, 5.0, 4.0], [2.0, 6.0, 1.5, -1.0]])
+DISTINCT_SPECIAL = np.array([[NAN, 1.0, INF, -INF], [2.0, NAN, 4.0, 0.0], [-INF, -1.0, 3.0, 6.0]])
+
+
+def distinct(dtype):
+    if dtype == "bool":
+        return matrices(dtype)
+    if dtype.startswith(("int", "uint")):
+        return [DISTINCT.argsort(axis=None).argsort().reshape(3, 4), special_values(dtype)[:12].reshape(3, 4)]
+    return [DISTINCT, DISTINCT_SPECIAL]
+
+
+def values_only(name):
+    """``call`` giving only the values of ``name``'s (values, indices) result."""
+    return lambda lib, *args, **kwargs: getattr(lib, name)(*args, **kwargs).values
+
+
+def tie_samples(dtype):
+    ties = matrices(dtype)[0]
+    yield Sample((T(ties, dtype), 2), grad=False)
+    yield Sample((T(ties, dtype, "transposed"), 3, 0), grad=False)
+    yield Sample((T(ties, dtype), 2, -1, True), grad=False)
+
+
 def kthvalue_samples(dtype):
-    ties, special = matrices(dtype)
+    ties, special = distinct(dtype)
     yield Sample((T(ties, dtype), 2))
     yield Sample((T(ties, dtype, "transposed"), 3, 0))
     yield Sample((T(special, dtype), 4), dict(dim=1, keepdim=True))
@@ -157,19 +213,17 @@ def norm_samples(dtype):
     ties, special = matrices(dtype)
     for p in ("fro", 2, 1, 0, 3, INF, -INF):
         yield Sample((T(ties, dtype), p))
-    yield Sample((T(special, dtype),))
     yield Sample((T(ties, dtype, "transposed"), 2, 1))
     yield Sample((T(ties, dtype),), dict(p=1, dim=(0, 1), keepdim=True))
     yield Sample((T(ties, dtype),), dict(p="nuc"))
-    yield Sample((T(np.zeros((3, 4)), dtype),))    # the gradient at zero
     yield Sample((T(np.zeros((0, 4)), dtype),))
 
 
 def dist_samples(dtype):
     ties, special = matrices(dtype)
     for p in (2, 1, 0, INF, 3):
-        yield Sample((T(ties, dtype), T(ties[::-1].copy(), dtype), p))
-    yield Sample((T(ties, dtype), T(ties, dtype)))     # zero distance
+        # p=0: torch's backward raises (an undefined gradient), torchlike's is 0
+        yield Sample((T(ties, dtype), T(ties[::-1].copy(), dtype), p), grad=p != 0)
     yield Sample((T(special, dtype), T(ties[:1], dtype)))
 
 
@@ -198,7 +252,7 @@ def sort_samples(dtype):
 
 
 def topk_samples(dtype):
-    ties, special = matrices(dtype)
+    ties, special = distinct(dtype)
     yield Sample((T(ties, dtype), 2))
     yield Sample((T(special, dtype), 3))
     yield Sample((T(special, dtype, "transposed"), 2, 0))
@@ -219,13 +273,16 @@ def sorting_ops():
     return [OpInfo("sort", sort_samples, forms=torch_forms("sort")),
             OpInfo("argsort", sort_samples, forms=torch_forms("argsort")),
             OpInfo("msort", msort_samples, forms=torch_forms("msort")),
-            OpInfo("topk", topk_samples, forms=torch_forms("topk"))]
+            OpInfo("topk", topk_samples, forms=torch_forms("topk")),
+            OpInfo("topk", tie_samples, call=values_only("topk"), grad=False)]
 
 
 # ---- scans -----------------------------------------------------------------------------------------
-def scan_samples(dtype_kw=False):
+def scan_samples(dtype_kw=False, finite=False):
     def samples(dtype):
         ties, special = matrices(dtype)
+        if finite and dtype.startswith("float"):
+            special = np.where(np.isinf(special) | np.isnan(special), 7.25, special)
         yield Sample((T(ties, dtype), 1))
         yield Sample((T(special, dtype), 0))
         yield Sample((T(special, dtype, "transposed"), -1))
@@ -239,8 +296,14 @@ def scan_samples(dtype_kw=False):
 
 
 def scan_ops():
-    ops = [OpInfo(name, scan_samples(name in ("cumsum", "cumprod")), forms=torch_forms(name))
-           for name in ("cumsum", "cumprod", "cummax", "cummin", "logcumsumexp")]
+    ops = [OpInfo(name, scan_samples(name in ("cumsum", "cumprod"), name in ("cumprod", "logcumsumexp")),
+                  forms=torch_forms(name)) for name in ("cumsum", "cumprod", "cummax", "cummin", "logcumsumexp")]
+    # NaN/±inf: torch's cumprod backward divides by the input (NaN), and its logcumsumexp backward
+    # works in log space, exp(inf - inf) = NaN: torchlike's JAX derivatives are finite there. Values only.
+    ops.append(OpInfo("cumprod", lambda dtype: [Sample((T(SPECIAL, dtype), 0))], dtypes=FLOATS, grad=False,
+                      forms=torch_forms("cumprod")))
+    ops.append(OpInfo("logcumsumexp", lambda dtype: [Sample((T(SPECIAL, dtype), 0))], dtypes=FLOATS, grad=False,
+                      forms=torch_forms("logcumsumexp")))
     # cumprod's gradient with zeros (one and several in a row)
     zeros = np.array([[1.0, 0.0, 2.0, 3.0], [0.0, 2.0, 0.0, 4.0], [2.0, 3.0, 0.5, 0.0]])
     ops.append(OpInfo("cumprod", lambda dtype: [Sample((T(zeros, dtype), 1)), Sample((T(zeros, dtype), 0))],
@@ -305,8 +368,15 @@ def bucketize_samples(dtype):
     yield Sample((T(vals, dtype), T(np.stack([seq, seq]), dtype)))   # 2-d boundaries: an error
 
 
-def cov_samples(dtype):
+def finite_matrices(dtype):
+    """matrices() without integer limits: torch's cov/trapezoid accumulate integers in int64 and
+    wrap at the limits, torchlike converts to float first."""
     ties, special = matrices(dtype)
+    return ties, (ties[::-1].copy() if dtype.startswith(("int", "uint")) else special)
+
+
+def cov_samples(dtype):
+    ties, special = finite_matrices(dtype)
     yield Sample((T(ties, dtype),))
     yield Sample((T(ties, dtype, "transposed"),), dict(correction=0))
     yield Sample((T(ties[0], dtype),))
@@ -333,7 +403,7 @@ def diff_samples(dtype):
 
 
 def trapezoid_samples(dtype):
-    ties, special = matrices(dtype)
+    ties, special = finite_matrices(dtype)
     yield Sample((T(ties, dtype),))
     yield Sample((T(special, dtype),), dict(dx=0.5, dim=0))
     yield Sample((T(ties, dtype, "transposed"), T(np.array([0.0, 1.0, 3.0]), "float64")), dict(dim=0))

@@ -184,6 +184,8 @@ def msort(input, *, out=None):
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     """torch.topk -> return_types.topk(values, indices): the k largest (or smallest) along dim,
     always in sorted order (torch leaves the order unspecified for sorted=False)."""
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     dim = wrap_dim(dim, input.ndim)
     if not 0 <= k <= (input.shape[dim] if input.ndim else 1):
         raise RuntimeError("selected index k out of range")

@@ -19,7 +19,7 @@ from .._size import Size
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
 from ._util import copy_variant, dims_arg, float_dtype, inplace_variant, wrap_dim, write_out
 from .creation import finish
-from .reduction import return_types
+from .reduction import _vector_norm, return_types
 
 __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "bincount", "block_diag", "broadcast_tensors",
            "broadcast_shapes", "bucketize", "cartesian_prod", "cdist", "combinations", "corrcoef", "cov", "cross",
@@ -207,6 +207,25 @@ def _cumulative(name, jfn, grad_name):
     return op
 
 
+def _cumulative_inplace(op):
+    """``x.cumsum_(dim, *, dtype=None)``: accumulates in x's own dtype, as torch."""
+    write = inplace_variant(op, op.__name__ + "_")
+
+    def method(self, dim, *, dtype=None):
+        if dtype is not None and dtype is not self.dtype:
+            raise RuntimeError(f"Bad in-place call: input tensor dtype {_TYPE_NAMES[self.dtype]} and output tensor "
+                               f"dtype {_TYPE_NAMES[dtype]} should match")
+        wrap_dim(dim, self.ndim)
+        if self.numel() <= 1:
+            return self
+        if self.dtype is _dtype.bool:
+            raise _not_implemented(op.__name__ + "_out_cpu", self.dtype)
+        return write(self, dim, dtype=self.dtype)
+    method.__name__ = op.__name__ + "_"
+    method.__doc__ = f"In-place version of :meth:`{op.__name__}` (in the tensor's own dtype)."
+    return method
+
+
 cumsum = _cumulative("cumsum", jax.lax.cumsum, "CumsumBackward0")
 cumprod = _cumulative("cumprod", jax.lax.cumprod, "CumprodBackward0")
 
@@ -216,6 +235,7 @@ _logcumsumexp = _cumulative("logcumsumexp", jax.lax.cumlogsumexp, "LogcumsumexpB
 
 def logcumsumexp(input, dim, *, out=None):
     """torch.logcumsumexp: log(cumsum(exp(input))), computed stably; floating inputs only."""
+    wrap_dim(dim, input.ndim)
     if input.dtype.category != 2:
         raise _not_implemented("logcumsumexp_out_cpu", input.dtype)
     return _logcumsumexp(input, dim, out=out)
@@ -244,15 +264,21 @@ _cummin = Kernel(lambda dim, a: _cum_extreme(jnp.less_equal, dim, a), "CumminBac
 
 
 @tensor_method()
-def cummax(input, dim):
+def cummax(input, dim, *, out=None):
     """torch.cummax: (values, indices) of the running maximum along ``dim``."""
-    return return_types.cummax(*apply(_cummax, (input,), (wrap_dim(dim, input.ndim),)))
+    values, indices = apply(_cummax, (input,), (wrap_dim(dim, input.ndim),))
+    if out is not None:
+        return return_types.cummax(write_out(out[0], values), write_out(out[1], indices))
+    return return_types.cummax(values, indices)
 
 
 @tensor_method()
-def cummin(input, dim):
+def cummin(input, dim, *, out=None):
     """torch.cummin: (values, indices) of the running minimum along ``dim``."""
-    return return_types.cummin(*apply(_cummin, (input,), (wrap_dim(dim, input.ndim),)))
+    values, indices = apply(_cummin, (input,), (wrap_dim(dim, input.ndim),))
+    if out is not None:
+        return return_types.cummin(write_out(out[0], values), write_out(out[1], indices))
+    return return_types.cummin(values, indices)
 
 
 # ---- diagonals and triangles --------------------------------------------------------------------
@@ -412,7 +438,7 @@ _diff = Kernel(_diff_fn, "SubBackward0")
 
 
 @tensor_method()
-def diff(input, n=1, dim=-1, prepend=None, append=None):
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     """torch.diff: the n-th forward difference along dim, after concatenating prepend/append
     (promoting); bool tensors give XOR, as in torch."""
     if input.ndim == 0:
@@ -429,7 +455,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
                 raise RuntimeError("diff expects the shape of tensor to prepend or append to match that of input "
                                    f"except along the differencing dimension; input.size({d}) = {input.shape[d]}, "
                                    f"but got tensor.size({d}) = {t.shape[d]}")
-    return apply(_diff, parts, (int(n), dim, _dtype.result_type_of(parts).jax))
+    return write_out(out, apply(_diff, parts, (int(n), dim, _dtype.result_type_of(parts).jax)))
 
 
 # ---- integer ops ------------------------------------------------------------------------------
@@ -542,6 +568,8 @@ def _trapezoid_fn(dim, cumulative, dtype, y, step):
         x = step.astype(dtype) if step.ndim == 1 else jnp.moveaxis(jnp.broadcast_to(step, jnp.moveaxis(y, -1, dim)
                                                                                    .shape), dim, -1).astype(dtype)
         d = x[..., 1:] - x[..., :-1]
+    if step.ndim == 0 and not cumulative:  # torch's form for an even spacing (inf - inf is NaN in it)
+        return d * (y.sum(-1) - (y[..., 0] + y[..., -1]) / 2)
     areas = d * (y[..., 1:] + y[..., :-1]) / 2
     return jnp.moveaxis(jnp.cumsum(areas, -1), -1, dim) if cumulative else areas.sum(-1)
 
@@ -553,6 +581,12 @@ def _integrate(y, x, dx, dim, cumulative):
     if x is not None and dx is not None:
         raise TypeError("trapezoid() received an invalid combination of arguments - got both x and dx")
     dim = wrap_dim(dim, y.ndim)
+    if y.shape[dim] == 0 and not cumulative:  # torch: zeros of y's dtype, not connected to y
+        return Tensor._from_array(jnp.zeros(tuple(s for i, s in enumerate(y.shape) if i != dim), y.dtype.jax))
+    name = "cumulative_trapezoid" if cumulative else "trapezoid"
+    if y.dtype is _dtype.bool or (isinstance(x, Tensor) and x.dtype is _dtype.bool):
+        raise RuntimeError(f"{name}: received a bool input for `{'x` or `y' if x is not None else 'y'}`, but bool "
+                           "is not supported")
     step = x if isinstance(x, Tensor) else Tensor._from_array(jnp.asarray(1 if dx is None else dx))
     if step.ndim == 1 and step.shape[0] != y.shape[dim]:
         raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
@@ -640,6 +674,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                            "dimensions of boundaries tensor and input value tensor must match, but we got "
                            f"boundaries tensor {list(seq.shape)} and input value tensor {got}")
     compute = _dtype.result_type_of((seq, input))
+    if compute is _dtype.bool:
+        raise _not_implemented("searchsorted_out_cpu", compute)
     dt = _dtype.int32 if out_int32 else _dtype.int64
     args = (seq, input) if sorter is None else (seq, input, sorter)
     return write_out(out, apply(_search, args, ("right" if right else "left", dt.jax, compute.jax)))
@@ -692,6 +728,8 @@ _corrcoef = Kernel(_corrcoef_kernel, "ClampBackward1")
 
 
 def _check_observations(input, name):
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("cov(): bool dtype is not supported for input")
     if input.ndim > 2:
         raise RuntimeError(f"{name}(): expected input to have two or fewer dimensions but got an input with "
                            f"{input.ndim} dimensions")
@@ -794,9 +832,7 @@ def cross(input, other, dim=None, *, out=None):
 
 
 def _renorm_fn(p, dim, a, maxnorm):
-    axes = tuple(d for d in range(a.ndim) if d != dim)
-    mag = jnp.abs(a)
-    norm = mag.max(axes, keepdims=True, initial=0) if p == math.inf else (mag ** p).sum(axes, keepdims=True) ** (1 / p)
+    norm = _vector_norm(p, tuple(d for d in range(a.ndim) if d != dim), True, a)
     return a * jnp.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1).astype(a.dtype)
 
 
@@ -804,7 +840,7 @@ _renorm = Kernel(_renorm_fn, "RenormBackward0")
 
 
 @tensor_method()
-def renorm(input, p, dim, maxnorm):
+def renorm(input, p, dim, maxnorm, *, out=None):
     """torch.renorm: rescale each slice along ``dim`` whose p-norm exceeds maxnorm to norm maxnorm."""
     if input.dtype.category < 2:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
@@ -813,7 +849,7 @@ def renorm(input, p, dim, maxnorm):
         raise RuntimeError("renorm: non-positive-norm not supported")
     if maxnorm < 0:
         raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
-    return apply(_renorm, (input, maxnorm), (float(p), wrap_dim(dim, input.ndim)))
+    return write_out(out, apply(_renorm, (input, maxnorm), (float(p), wrap_dim(dim, input.ndim))))
 
 
 # ---- repetition and construction ----------------------------------------------------------------
@@ -927,5 +963,7 @@ def resolve_neg(input):
 
 for _fn in (cumsum, cumprod, logcumsumexp, tril, triu, gcd, lcm):
     tensor_method(_fn.__name__)(_fn)
-for _fn in (cumsum, cumprod, tril, triu, gcd, lcm, renorm):
+for _fn in (tril, triu, gcd, lcm, renorm):
     setattr(Tensor, _fn.__name__ + "_", inplace_variant(_fn, _fn.__name__ + "_"))
+for _fn in (cumsum, cumprod):
+    setattr(Tensor, _fn.__name__ + "_", _cumulative_inplace(_fn))

@@ -6,6 +6,7 @@ as in torch. Data-dependent shapes (unique) take one host sync to size the resul
 """
 import builtins
 import collections
+import functools
 import math
 import numbers
 import warnings
@@ -90,6 +91,13 @@ def _reducer(jfn, full_name, dim_name=None, cast_input=True):
     return Kernel(f, full_name), Kernel(f, dim_name or full_name)
 
 
+def _out_needs_dim(name, dim, out):
+    """torch's full-reduction overloads (no dim) take no ``out=``."""
+    if out is not None and dim is None:
+        raise TypeError(f"{name}() received an invalid combination of arguments - got (Tensor, out=Tensor), "
+                        "which needs a dim")
+
+
 def _reduce(kernels, input, dim, keepdim, dtype):
     dims = _dims(dim, input.ndim)
     return apply(kernels[dims is not None], (input,), (dims, bool(keepdim), dtype.jax))
@@ -99,17 +107,36 @@ def _nan_to_zero(fn):
     return lambda a, axis, keepdims: fn(jnp.where(jnp.isnan(a), 0, a), axis=axis, keepdims=keepdims)
 
 
-def _evenly(fn):
-    """max()/min() without dim: the gradient is shared evenly by the elements equal to the
-    result, NaNs included when the result is NaN (torch's evenly_distribute_backward)."""
-    def reduce(a, axis, keepdims):
-        m = fn(a, axis=axis, keepdims=keepdims)
-        if not jnp.issubdtype(a.dtype, jnp.inexact):
-            return m
-        hit = (a == m) | (jnp.isnan(a) & jnp.isnan(m))
-        share = jnp.sum(jnp.where(hit, a - jax.lax.stop_gradient(a), 0), axis=axis, keepdims=keepdims)
-        return jax.lax.stop_gradient(m) + share / jnp.sum(hit, axis=axis, keepdims=keepdims)
-    return reduce
+@jax.custom_jvp
+def _zero_with_gradient(a):
+    """Zeros whose derivative with respect to ``a`` is one (``a - stop_gradient(a)`` without
+    its NaN at ±inf)."""
+    return jnp.zeros_like(a)
+
+
+_zero_with_gradient.defjvp(lambda primals, tangents: (jnp.zeros_like(primals[0]), tangents[0]))
+
+
+def _shared(a, m, axis, keepdims, nan_hits):
+    """``m`` (a reduction of ``a`` over ``axis``) whose gradient is shared evenly by the elements
+    equal to it. ``nan_hits``: NaNs count as equal to a NaN result (torch's
+    evenly_distribute_backward: max(), min(), median()); otherwise a NaN result has no equal
+    element and its gradient is NaN throughout (torch's amax/amin backward, 0/0)."""
+    if not jnp.issubdtype(a.dtype, jnp.inexact):
+        return m
+    mk = m if keepdims or axis is None else jnp.expand_dims(m, axis)
+    hit = (a == mk) | (jnp.isnan(a) & jnp.isnan(mk)) if nan_hits else a == mk
+    z = _zero_with_gradient(a)
+    share = jnp.sum(jnp.where(hit, z, 0), axis=axis, keepdims=keepdims)
+    count = jnp.sum(hit, axis=axis, keepdims=keepdims)
+    if not nan_hits:  # a NaN result: torch's grad / 0 * mask gives the whole slice a NaN gradient
+        share = share + jnp.sum(z, axis=axis, keepdims=keepdims) * jnp.where(count == 0, jnp.nan, 0)
+    return jax.lax.stop_gradient(m) + share / count
+
+
+def _evenly(fn, nan_hits):
+    """``fn`` (jnp.max/min) with torch's gradient at ties: see :func:`_shared`."""
+    return lambda a, axis, keepdims: _shared(a, fn(a, axis=axis, keepdims=keepdims), axis, keepdims, nan_hits)
 
 
 def _nanmean_fn(a, axis, keepdims):
@@ -122,10 +149,10 @@ _MEAN = _reducer(jnp.mean, "MeanBackward0", "MeanBackward1")
 _NANSUM = _reducer(_nan_to_zero(jnp.sum), "NansumBackward0")
 _NANMEAN = _reducer(_nanmean_fn, "DivBackward0")
 _PROD = _reducer(jnp.prod, "ProdBackward0", "ProdBackward1")
-_AMAX = _reducer(jnp.max, "AmaxBackward0")
-_AMIN = _reducer(jnp.min, "AminBackward0")
-_MAX = _reducer(_evenly(jnp.max), "MaxBackward1")
-_MIN = _reducer(_evenly(jnp.min), "MinBackward1")
+_AMAX = _reducer(_evenly(jnp.max, False), "AmaxBackward0")
+_AMIN = _reducer(_evenly(jnp.min, False), "AminBackward0")
+_MAX = _reducer(_evenly(jnp.max, True), "MaxBackward1")
+_MIN = _reducer(_evenly(jnp.min, True), "MinBackward1")
 _ALL = _reducer(lambda a, axis, keepdims: jnp.all(a != 0, axis=axis, keepdims=keepdims), "AllBackward0",
                 cast_input=False)
 _ANY = _reducer(lambda a, axis, keepdims: jnp.any(a != 0, axis=axis, keepdims=keepdims), "AnyBackward0",
@@ -139,6 +166,7 @@ _LOGSUMEXP = _reducer(jax.nn.logsumexp, "LogsumexpBackward0")
 @tensor_method()
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """torch.sum(input, dim=None, keepdim=False, *, dtype=None): ints and bool sum to int64."""
+    _out_needs_dim("sum", dim, out)
     return write_out(out, _reduce(_SUM, input, dim, keepdim, dtype or _int_to_int64(input.dtype)))
 
 
@@ -174,6 +202,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """torch.prod(input, dim=None (one int), keepdim=False, *, dtype=None)."""
     if dim is not None and not isinstance(dim, numbers.Integral):
         raise TypeError(f"prod() received an invalid combination of arguments - got ({type(dim).__name__})")
+    _out_needs_dim("prod", dim, out)
     return write_out(out, _reduce(_PROD, input, dim, keepdim, dtype or _int_to_int64(input.dtype)))
 
 
@@ -228,11 +257,18 @@ def amin(input, dim=(), keepdim=False, *, out=None):
 @tensor_method()
 def aminmax(input, *, dim=None, keepdim=False, out=None):
     """torch.aminmax -> return_types.aminmax(min, max)."""
-    if input.numel() == 0:
+    if dim is None and input.numel() == 0:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                            "identity.")
-    return return_types.aminmax(amin(input, () if dim is None else dim, keepdim),
-                                amax(input, () if dim is None else dim, keepdim))
+    dims = () if dim is None else dim
+    return _pair(return_types.aminmax, out, amin(input, dims, keepdim), amax(input, dims, keepdim))
+
+
+def _pair(rt, out, first, second):
+    """``rt(first, second)``, written into the ``out`` pair when given."""
+    if out is not None:
+        return rt(write_out(out[0], first), write_out(out[1], second))
+    return rt(first, second)
 
 
 def _to_last(a, dim):
@@ -268,10 +304,7 @@ def _max_or_min(name, largest, input, dim, keepdim, out):
     dim = wrap_dim(dim, input.ndim)
     _check_nonempty(name, input, (dim,) if input.ndim else None)
     values, indices = apply(_MAX_DIM if largest else _MIN_DIM, (input,), (largest, dim, bool(keepdim)))
-    rt = getattr(return_types, name)
-    if out is not None:
-        return rt(write_out(out[0], values), write_out(out[1], indices))
-    return rt(values, indices)
+    return _pair(getattr(return_types, name), out, values, indices)
 
 
 @tensor_method()
@@ -289,6 +322,8 @@ def min(input, dim=None, keepdim=False, *, out=None):
 
 
 def _argmax_or_min(name, largest, input, dim, keepdim):
+    if input.dtype is _dtype.bool:
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
         if input.numel() == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -300,15 +335,15 @@ def _argmax_or_min(name, largest, input, dim, keepdim):
 
 
 @tensor_method()
-def argmax(input, dim=None, keepdim=False):
+def argmax(input, dim=None, keepdim=False, *, out=None):
     """torch.argmax: int64 index of the first maximum (of the flattened input without dim)."""
-    return _argmax_or_min("argmax", True, input, dim, keepdim)
+    return write_out(out, _argmax_or_min("argmax", True, input, dim, keepdim))
 
 
 @tensor_method()
-def argmin(input, dim=None, keepdim=False):
+def argmin(input, dim=None, keepdim=False, *, out=None):
     """torch.argmin: int64 index of the first minimum (of the flattened input without dim)."""
-    return _argmax_or_min("argmin", False, input, dim, keepdim)
+    return write_out(out, _argmax_or_min("argmin", False, input, dim, keepdim))
 
 
 _MAXIMUM = Kernel(lambda dtype, a, b: jnp.maximum(a.astype(dtype), b.astype(dtype)), "MaximumBackward0")
@@ -321,16 +356,34 @@ def _binary(k, input, other):
 
 
 # ---- variance and standard deviation -------------------------------------------------------
+def _deviation_products(a, b, dims, keepdim, correction):
+    """sum((a - mean(a)) * conj(b)).real / max(N - correction, 0) over dims."""
+    d = a - jnp.mean(a, axis=dims, keepdims=True)
+    prod = (d * jnp.conj(b)).real if jnp.iscomplexobj(d) else d * b
+    n = math.prod(a.shape[i] for i in (dims if dims is not None else range(a.ndim)))
+    return jnp.sum(prod, axis=dims, keepdims=keepdim) / builtins.max(n - correction, 0)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2, 3))
+def _variance(a, dims, keepdim, correction):
+    """The variance over dims (real for complex), differentiated by torch's formula
+    2 (x - mean) / (N - correction), whose mean term is not folded away (so ±inf inputs give
+    ±inf gradients, not NaN)."""
+    return _deviation_products(a, a, dims, keepdim, correction)
+
+
+@_variance.defjvp
+def _variance_jvp(dims, keepdim, correction, primals, tangents):
+    (a,), (t,) = primals, tangents
+    return _variance(a, dims, keepdim, correction), 2 * _deviation_products(a, t, dims, keepdim, correction)
+
+
 def _moments(dims, keepdim, correction, what, a):
     """var/std (and the mean, for ``what`` var_mean/std_mean) over dims, real for complex."""
-    mean = jnp.mean(a, axis=dims, keepdims=True)
-    d = a - mean
-    sq = (d.real ** 2 + d.imag ** 2) if jnp.iscomplexobj(d) else d * d
-    n = math.prod(a.shape[i] for i in (dims if dims is not None else range(a.ndim)))
-    v = jnp.sum(sq, axis=dims, keepdims=keepdim) / builtins.max(n - correction, 0)
+    v = _variance(a, dims, keepdim, correction)
     v = _root(v, 2) if what.startswith("std") else v
     if what.endswith("mean"):
-        return v, mean if keepdim else jnp.squeeze(mean, dims)
+        return v, jnp.mean(a, axis=dims, keepdims=keepdim)
     return v
 
 
@@ -338,9 +391,11 @@ _MOMENTS = {w: Kernel(_moments, n) for w, n in (("var", "VarBackward0"), ("std",
                                                 ("var_mean", "VarMeanBackward0"), ("std_mean", "StdMeanBackward0"))}
 
 
-def _moment(what, input, dim, unbiased, keepdim, correction):
+def _moment(what, input, dim, unbiased, keepdim, correction, out=None):
     if isinstance(dim, bool):  # legacy var(input, unbiased)
         dim, unbiased = None, dim
+    if unbiased is not None:
+        _out_needs_dim(what, dim, out)
     if input.dtype.category < 2:
         op = "std and var" if what in ("std", "var") else what
         raise RuntimeError(f"{op} only support floating point and complex dtypes")
@@ -357,13 +412,13 @@ def _moment(what, input, dim, unbiased, keepdim, correction):
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """torch.var: sum of squared deviations / max(N - correction, 0); ``unbiased`` is the
     legacy spelling of correction=1/0."""
-    return write_out(out, _moment("var", input, dim, unbiased, keepdim, correction))
+    return write_out(out, _moment("var", input, dim, unbiased, keepdim, correction, out))
 
 
 @tensor_method()
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """torch.std: the square root of torch.var."""
-    return write_out(out, _moment("std", input, dim, unbiased, keepdim, correction))
+    return write_out(out, _moment("std", input, dim, unbiased, keepdim, correction, out))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -384,7 +439,8 @@ def _root(s, p):
 
 
 def _vector_norm(p, dims, keepdim, a):
-    x = jnp.abs(a)
+    # |x| as x * sgn(x) where its first derivative matters at 0 (torch's is 0 there)
+    x = a * jnp.sign(a) if p in (1, math.inf, -math.inf) and not jnp.iscomplexobj(a) else jnp.abs(a)
     if p == math.inf:
         return jnp.max(x, axis=dims, keepdims=keepdim)
     if p == -math.inf:
@@ -457,9 +513,11 @@ def sorted_along(x, descending=False):
 
 
 def _order_statistic(kind, dim, keepdim, a, k):
-    """The ``kind`` ('kthvalue', 'median', 'nanmedian') element along dim (None: all) and its index."""
+    """The ``kind`` ('kthvalue', 'median', 'nanmedian') element along dim (None: all) and its
+    index; over all elements the gradient is shared by the elements equal to it, as torch's."""
     if dim is None:
-        a, dim = a.reshape(-1), 0
+        v, i = _order_statistic(kind, 0, False, a.reshape(-1), k)
+        return _shared(a, v, None, False, True), i
     x = _to_last(a, dim)
     s, order = sorted_along(x)
     valid = jnp.sum(~jnp.isnan(s), axis=-1, keepdims=True)
@@ -481,8 +539,14 @@ _ORDER_KERNELS = {("median", False): Kernel(_order_statistic, "MedianBackward0")
                   ("kthvalue", True): Kernel(_order_statistic, "KthvalueBackward0")}
 
 
-_EMPTY_MEDIAN = Kernel(lambda a: jnp.full((), jnp.nan if jnp.issubdtype(a.dtype, jnp.inexact)
-                                            else jnp.iinfo(a.dtype).min, a.dtype), "MedianBackward0")  # as torch
+def _refuse_bool(kernel_name, input):
+    if input.dtype is _dtype.bool:
+        raise NotImplementedError(f'"{kernel_name}" not implemented for \'Bool\'')
+
+
+_EMPTY_MEDIAN = Kernel(lambda a: jnp.full((), jnp.nan if jnp.issubdtype(a.dtype, jnp.inexact) else True
+                                            if a.dtype == jnp.bool_ else jnp.iinfo(a.dtype).min, a.dtype),
+                       "MedianBackward0")  # as torch: NaN cast to the dtype
 
 
 def order_statistic(kind, input, dim, keepdim, k=1):
@@ -490,23 +554,30 @@ def order_statistic(kind, input, dim, keepdim, k=1):
     if dim is None:
         if input.numel() == 0:
             return apply(_EMPTY_MEDIAN, (input,))
+        _refuse_bool("median_cpu", input)
         return apply(_ORDER_KERNELS[kind, False], (input, k), (kind, None, False))[0]
     dim = wrap_dim(dim, input.ndim)
     _check_nonempty(kind, input, (dim,) if input.ndim else None)
+    if kind != "kthvalue" or input.ndim:
+        _refuse_bool("kthvalue_cpu" if kind == "kthvalue" else "median_out", input)
     values, indices = apply(_ORDER_KERNELS[kind, True], (input, k), (kind, dim, bool(keepdim)))
     return getattr(return_types, kind)(values, indices)
 
 
 @tensor_method()
-def median(input, dim=None, keepdim=False):
+def median(input, dim=None, keepdim=False, *, out=None):
     """torch.median: the lower median (NaN if any); with dim, return_types.median(values, indices)."""
-    return order_statistic("median", input, dim, keepdim)
+    _out_needs_dim("median", dim, out)
+    result = order_statistic("median", input, dim, keepdim)
+    return result if out is None else _pair(return_types.median, out, *result)
 
 
 @tensor_method()
-def nanmedian(input, dim=None, keepdim=False):
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """torch.nanmedian: the lower median of the non-NaN elements."""
-    return order_statistic("nanmedian", input, dim, keepdim)
+    _out_needs_dim("nanmedian", dim, out)
+    result = order_statistic("nanmedian", input, dim, keepdim)
+    return result if out is None else _pair(return_types.nanmedian, out, *result)
 
 
 def _mode(dim, keepdim, a):
@@ -531,11 +602,11 @@ _MODE = Kernel(_mode, "ModeBackward0")
 
 
 @tensor_method()
-def mode(input, dim=-1, keepdim=False):
+def mode(input, dim=-1, keepdim=False, *, out=None):
     """torch.mode -> return_types.mode(values, indices)."""
     dim = wrap_dim(dim, input.ndim)
     _check_nonempty("mode", input, (dim,) if input.ndim else None)
-    return return_types.mode(*apply(_MODE, (input,), (dim, bool(keepdim))))
+    return _pair(return_types.mode, out, *apply(_MODE, (input,), (dim, bool(keepdim))))
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
@@ -551,6 +622,9 @@ def _quantile(dim, keepdim, interpolation, ignore_nan, scalar_q, a, q):
     n = s.shape[-1]
     valid = jnp.sum(~jnp.isnan(s), axis=-1, keepdims=True)
     pos = jnp.reshape(q, (-1,)).astype(s.dtype) * ((valid if ignore_nan else jnp.full_like(valid, n)) - 1)
+    # a slice with NaN (quantile) or only NaN (nanquantile) gives its last sorted element, a NaN,
+    # which takes the gradient, as in torch
+    pos = jnp.where((valid == 0) if ignore_nan else (valid < n), n - 1, pos)
     lo, hi = jnp.floor(pos), jnp.ceil(pos)
     if interpolation == "nearest":
         lo = hi = jnp.round(pos)
@@ -566,7 +640,6 @@ def _quantile(dim, keepdim, interpolation, ignore_nan, scalar_q, a, q):
         r = (v_lo + v_hi) / 2
     else:
         r = v_lo
-    r = jnp.where((valid == 0) if ignore_nan else (valid < n), jnp.nan, r)
     r = jnp.moveaxis(r, -1, 0)
     if keepdim:
         r = r.reshape((r.shape[0],) + (1,) * len(shape)) if dim is None else jnp.expand_dims(r, d + 1)
