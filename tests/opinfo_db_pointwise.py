@@ -40,6 +40,23 @@ UNARY_ARGS = {"threshold": dict(threshold=0.5, value=-2.0), "hardshrink": {}, "l
 
 def unary_ops():
     ops = []
+
+    def off_poles(dtype):
+        """Special values without polygamma's poles (0, -1, -2 ...), where both libraries return rounding noise."""
+        v = special_values(dtype, (0.5, -0.5))
+        return v[~((v <= 0) & (v == np.round(v)))] if dtype != "bool" else v[v]
+
+    def polygamma_samples(dtype):
+        for n in (0, 1, 2):
+            for t in layouts_of(off_poles(dtype), dtype):
+                yield Sample((n, t))
+    ops.append(OpInfo("polygamma", polygamma_samples, forms=("torch", "out")))
+    ops.append(OpInfo("polygamma", lambda dtype: (Sample((t, n)) for n in (1, 2)
+                                                  for t in layouts_of(off_poles(dtype), dtype)),
+                      forms=("method", "inplace")))
+    for name in ("real", "imag"):
+        ops.append(OpInfo(name, lambda dtype: (Sample((t,)) for t in layouts_of(special_values(dtype), dtype)),
+                          forms=("torch",), view=False))
     for name, kinks in UNARY.items():
         if "." in name:
             ops.append(OpInfo(name, unary_samples(kinks), forms=("torch",), call=call_in(name), kinks=kinks))
@@ -194,7 +211,15 @@ def activation_ops():
         vals = np.resize(special_values(dtype, (0,)), (2, 3, 4))
         yield Sample((T(vals, dtype), T(np.array([0.25]), dtype)))
         yield Sample((T(vals, dtype), T(np.array([0.25, -1.0, 2.0]), dtype)))
-    ops.append(OpInfo("prelu", prelu_samples, forms=("F", "torch"), dtypes=DTYPES, kinks=(0,)))
+    ops.append(OpInfo("prelu", prelu_samples, forms=torch_forms("prelu"), kinks=(0,)))
+    ops.append(OpInfo("threshold_", unary_samples((0.5,), threshold=0.5, value=-2.0), forms=("torch", "F"),
+                      grad=False))
+
+    def gumbel_samples(dtype):
+        vals = np.resize(special_values(dtype), (4, 5))
+        yield Sample((T(vals, dtype),), dict(tau=0.5))
+        yield Sample((T(vals, dtype),), dict(hard=True, dim=0))
+    ops.append(OpInfo("gumbel_softmax", gumbel_samples, forms=("F",), values=False, grad=False))
     return ops
 
 
@@ -253,6 +278,10 @@ XFAIL = {
                                          "float64"),
     ("special.log_ndtr", "*", "grad"): ("at x = -1e30 torch's derivative overflows to inf; torchlike's JAX "
                                         "derivative underflows (the true value ≈ 1e30)", "float64"),
+    ("polygamma", "torch", "gradgrad"): ("digamma'' at +inf: torch gives NaN, torchlike 0 (the limit)", "float64"),
+    ("threshold_", "*", "error"): ("torch writes an expanded integer or bool tensor in place without its overlap "
+                                   "check (threshold_ leaves such values as they are); torchlike refuses every "
+                                   "overlapping in-place write", "<expanded>"),
     ("logical_not", "inplace", "grad"): ("torch records no backward for logical_not_ (the gradient passes through as "
                                          "if nothing were written); torchlike's is 0, as torch's own eq_ gives",
                                          "float64"),

@@ -507,8 +507,16 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     return write_out(out, apply(_nan_to_num, (input, nan, posinf, neginf)))
 
 
-_polygamma = Kernel(lambda n, dtype, a: _digamma(a.astype(dtype)) if n == 0 else jsp.polygamma(n, a.astype(dtype)),
-                    "PolygammaBackward0")
+def _polygamma_fn(n, dtype, a):
+    a = a.astype(dtype)
+    if n == 0:
+        return _digamma(a)
+    if n == 1:  # torch's trigamma is 0 at +inf (the limit); its higher orders give NaN there, as JAX's
+        return jnp.where(jnp.isposinf(a), 0, jsp.polygamma(n, a)).astype(dtype)
+    return jsp.polygamma(n, a)
+
+
+_polygamma = Kernel(_polygamma_fn, "PolygammaBackward0")
 
 
 def polygamma(n, input, *, out=None):
