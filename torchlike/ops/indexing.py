@@ -28,7 +28,7 @@ __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "permute", "sque
            "unravel_index", "tile", "diagonal", "as_strided", "diagonal_scatter", "select_scatter", "slice_scatter",
            "narrow_copy", "conj", "adjoint", "is_conj", "resolve_conj", "split_with_sizes", "unsafe_split",
            "unsafe_chunk", "unsafe_split_with_sizes", "slice_copy", "nonzero_static", "index_put_",
-           "as_strided_scatter", "resize_as_"]
+           "as_strided_scatter", "resize_as_", "as_strided_"]
 
 
 def _view(src, k, args, statics, shape, strides, offset):
@@ -41,6 +41,19 @@ def _shape_arg(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
     return tuple(int(s) for s in shape)
+
+
+def varargs(name, key, args, kwargs):
+    """What a Tensor method taking ``*key`` got: varargs, one sequence, or the keyword ``key``
+    (torch's methods accept all three), with torch's TypeErrors."""
+    if kwargs:
+        extra = set(kwargs) - {key}
+        if extra or args:
+            raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(extra), key)}'")
+        args = (kwargs[key],)
+    if not args:
+        raise TypeError(f'{name}() missing 1 required positional arguments: "{key}"')
+    return args
 
 
 def infer_size(shape, numel):
@@ -92,11 +105,13 @@ _UNSAFE_VIEW = Kernel(lambda shape, a: a.reshape(shape), "UnsafeViewBackward0")
 
 
 @tensor_method()
-def view(self, *shape):
+def view(self, *shape, **kwargs):
     """Tensor.view(*shape) (or view(dtype), a bit reinterpretation)."""
+    if set(kwargs) == {"dtype"} and not shape:
+        shape = (kwargs.pop("dtype"),)
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         return _view_dtype(self, shape[0])
-    shape = infer_size(_shape_arg(shape), self.numel())
+    shape = infer_size(_shape_arg(varargs("view", "size", shape, kwargs)), self.numel())
     strides = view_strides(tuple(self.shape), self.stride(), shape)
     if strides is None:
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
@@ -104,7 +119,21 @@ def view(self, *shape):
     return _view(self, _reshape, (), (shape,), shape, strides, self._offset)
 
 
-_bitcast = Kernel(lambda dtype, a: jax.lax.bitcast_convert_type(a, dtype), "ViewBackward0")
+def _bitcast_fn(dtype, a):
+    """``a``'s bytes read as ``dtype`` (same item size); bool as uint8, complex as (real, imag) pairs."""
+    if a.dtype == jnp.bool_:
+        a = a.astype(jnp.uint8)
+    if jnp.iscomplexobj(a):
+        a = jnp.stack([a.real, a.imag], -1)
+    target = {jnp.dtype(jnp.bool_): jnp.uint8, jnp.dtype(jnp.complex64): jnp.float32,
+              jnp.dtype(jnp.complex128): jnp.float64}.get(jnp.dtype(dtype), dtype)
+    out = jax.lax.bitcast_convert_type(a, target)
+    if jnp.issubdtype(dtype, jnp.complexfloating):
+        return jax.lax.complex(out[..., 0], out[..., 1])
+    return out != 0 if dtype == jnp.bool_ else out
+
+
+_bitcast = Kernel(_bitcast_fn, "ViewBackward0")
 
 
 def _view_dtype(self, dtype):
@@ -119,9 +148,9 @@ def view_as(self, other):
 
 
 @tensor_method()
-def reshape(input, *shape):
+def reshape(input, *shape, **kwargs):
     """A view when the strides allow one (as torch), otherwise a copy."""
-    shape = infer_size(_shape_arg(shape), input.numel())
+    shape = infer_size(_shape_arg(varargs("reshape", "shape", shape, kwargs)), input.numel())
     strides = view_strides(tuple(input.shape), input.stride(), shape)
     if strides is None:
         return apply(_UNSAFE_VIEW, (input,), (shape,))
@@ -173,8 +202,8 @@ _t = Kernel(lambda perm, a: jnp.transpose(a, perm), "TBackward0")
 
 
 @tensor_method()
-def permute(input, *dims):
-    dims = _shape_arg(dims)
+def permute(input, *dims, **kwargs):
+    dims = _shape_arg(varargs("permute", "dims", dims, kwargs))
     n = input.ndim
     if len(dims) != n:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the length "
@@ -197,14 +226,21 @@ def _swap(input, dim0, dim1, kernel):
     n = input.ndim
     d0, d1 = wrap_dim(dim0, n), wrap_dim(dim1, n)
     perm = list(range(n))
-    perm[d0], perm[d1] = perm[d1], perm[d0]
+    if d0 != d1:  # a 0-d tensor's only dim is 0 (or -1)
+        perm[d0], perm[d1] = perm[d1], perm[d0]
     perm = tuple(perm)
     shape, strides = tuple(input.shape), input.stride()
     return _view(input, kernel, (), (perm,), [shape[p] for p in perm], [strides[p] for p in perm], input._offset)
 
 
-swapaxes = swapdims = transpose
-tensor_method("swapaxes", "swapdims")(transpose)
+swapdims = transpose
+tensor_method("swapdims")(transpose)
+
+
+@tensor_method()
+def swapaxes(input, axis0, axis1):
+    """torch.swapaxes: :func:`transpose` under NumPy's argument names."""
+    return transpose(input, axis0, axis1)
 
 
 @tensor_method()
@@ -215,6 +251,8 @@ def t(input):
 
 
 def _mT(self):
+    if self.ndim == 0:  # torch: the identity, deprecated
+        return self
     if self.ndim < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
     return transpose(self, -2, -1)
@@ -226,12 +264,12 @@ def _T(self):
 
 Tensor.T = property(_T)
 Tensor.mT = property(_mT)
-Tensor.H = property(lambda self: _T(self).conj() if self.ndim <= 2 else _raise_H())
+Tensor.H = property(lambda self: _T(self).conj() if self.ndim in (0, 2) else _raise_H(self))
 Tensor.mH = property(lambda self: _mT(self).conj())
 
 
-def _raise_H():
-    raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got 3-D tensor.")
+def _raise_H(self):
+    raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor.")
 
 
 @tensor_method()
@@ -245,6 +283,8 @@ def movedim(input, source, destination):
     for name, dims in (("source", src), ("destination", dst)):
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({dims})")
+    if n == 0:
+        return permute(input, ())
     perm = [None] * n
     for s, d in zip(src, dst):
         perm[d] = s
@@ -288,8 +328,8 @@ _expand = Kernel(lambda shape, a: jnp.broadcast_to(a, shape), "ExpandBackward0")
 
 
 @tensor_method()
-def expand(self, *sizes):
-    sizes = _shape_arg(sizes)
+def expand(self, *sizes, **kwargs):
+    sizes = _shape_arg(varargs("expand", "size", sizes, kwargs))
     shape, strides = tuple(self.shape), self.stride()
     if len(sizes) < len(shape):
         raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size=[{', '.join(map(str, sizes))}]): the "
@@ -357,6 +397,8 @@ def select(input, dim, index):
 
 def _narrow_start(input, dim, start, length):
     """narrow's (dim, start) normalised and checked, with torch's errors."""
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
     start = int(start)
@@ -399,7 +441,6 @@ _split = Kernel(lambda dim, bounds, a: tuple(jax.lax.slice_in_dim(a, s, e, axis=
 _unbind = Kernel(lambda dim, a: tuple(jnp.moveaxis(a, dim, 0)), "UnbindBackward0")
 
 
-@tensor_method()
 def split(tensor, split_size_or_sections, dim=0):
     dim = wrap_dim(dim, tensor.ndim)
     size = tensor.shape[dim]
@@ -417,13 +458,25 @@ def split(tensor, split_size_or_sections, dim=0):
     return _pieces(tensor, dim, list(zip(bounds[:-1], bounds[1:])))
 
 
+@tensor_method("split")
+def _split_method(self, split_size, dim=0):
+    """Tensor.split: :func:`split` under the method's argument name."""
+    return split(self, split_size, dim)
+
+
 @tensor_method()
 def chunk(input, chunks, dim=0):
+    """torch.chunk: ceil(size / chunks)-long views (fewer when that covers the dim early; an
+    empty dim gives ``chunks`` empty pieces)."""
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
-    size = input.shape[wrap_dim(dim, input.ndim)]
-    step = -(-size // chunks) if size else 1
-    return split(input, step, dim)
+    dim = wrap_dim(dim, input.ndim)
+    size = input.shape[dim]
+    if not size:
+        return _pieces(input, dim, [(0, 0)] * chunks)
+    return split(input, -(-size // chunks), dim)
 
 
 @tensor_method()
@@ -481,13 +534,11 @@ def _basic_plan(self, index):
     consumed = sum(1 for i in index if i is not None and i is not Ellipsis)
     if consumed > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-    if sum(1 for i in index if i is Ellipsis) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
     spec, starts = [], []
     out_shape, out_strides, offset = [], [], self._offset
     d = 0  # input dim
     for item in index:
-        if item is Ellipsis:
+        if item is Ellipsis:  # a later ellipsis covers no dims (torch accepts several)
             for _ in range(len(shape) - consumed):
                 spec.append((shape[d], 1))
                 starts.append(0)
@@ -911,9 +962,15 @@ def column_stack(tensors, *, out=None):
 
 # ---- splitting --------------------------------------------------------------------------
 @tensor_method()
-def tensor_split(input, indices_or_sections, dim=0):
+def tensor_split(input, indices_or_sections=None, dim=0, *, sections=None, indices=None,
+                 tensor_indices_or_sections=None):
     """torch.tensor_split: ``n`` near-equal sections (the first size % n one longer), or split
-    before each index of a list / 1-D tensor; the pieces are views."""
+    before each index of a list / 1-D tensor; the pieces are views. The keywords are torch's
+    overloads' names."""
+    given = [a for a in (indices_or_sections, sections, indices, tensor_indices_or_sections) if a is not None]
+    if len(given) != 1:
+        raise TypeError("tensor_split() takes one of sections, indices or tensor_indices_or_sections")
+    indices_or_sections = given[0]
     dim = wrap_dim(dim, input.ndim)
     size = input.shape[dim]
     if isinstance(indices_or_sections, Tensor):
@@ -962,13 +1019,14 @@ def dsplit(input, indices_or_sections):
 # ---- gather / scatter / index_* ---------------------------------------------------------
 def _host_index(index, size, dim, name, *, negative=False, exc=RuntimeError, msg=None):
     """Host copy of an integer index tensor, range-checked like torch (JAX would clamp);
-    negative entries wrap when ``negative``."""
+    negative entries wrap when ``negative``; ``msg`` formats the first bad index."""
     if not isinstance(index, Tensor) or index.dtype not in (_dtype.int64, _dtype.int32):
         raise RuntimeError(f"{name}(): Expected dtype int32 or int64 for index")
     arr = np.asarray(index._data).astype(np.int64)
     bad = (arr < (-size if negative else 0)) | (arr >= size)
     if bad.any():
-        raise exc(msg or f"index {int(arr[bad].flat[0])} is out of bounds for dimension {dim} with size {size}")
+        first = int(arr[bad].flat[0])
+        raise exc(msg.format(first) if msg else f"index {first} is out of bounds for dimension {dim} with size {size}")
     return np.where(arr < 0, arr + size, arr) if negative else arr
 
 
@@ -1015,6 +1073,8 @@ def _extremal(dim, is_max, include_self, a, idx, src):
 
 def _limit(dtype, low):
     """The lowest (or highest) value of ``dtype``: the identity of max (min)."""
+    if dtype == jnp.bool_:
+        return not low
     if jnp.issubdtype(dtype, jnp.floating):
         return -jnp.inf if low else jnp.inf
     info = jnp.iinfo(dtype)
@@ -1030,6 +1090,8 @@ def _scatter_fn(dim, reduce, include_self, a, idx, src):
         return _scatter_fn(0, reduce, include_self, a.reshape(-1), idx.reshape(-1), src).reshape(a.shape)
     src = jnp.asarray(src).astype(a.dtype)
     src = jnp.broadcast_to(src, idx.shape) if src.ndim == 0 else src[tuple(slice(0, n) for n in idx.shape)]
+    if a.dtype == jnp.bool_:  # torch: a sum of bools is their OR, a product their AND
+        reduce = {"sum": "amax", "prod": "amin"}.get(reduce, reduce)
     if reduce is None:
         return _set_at(a, _grid(dim, idx), src)
     at = a.at[_grid(dim, idx)]
@@ -1121,6 +1183,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
     reduce = {"max": "amax", "min": "amin"}.get(reduce, reduce)  # torch accepts these aliases
     if reduce not in ("sum", "prod", "mean", "amax", "amin"):
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    if reduce == "mean" and input.dtype is _dtype.bool:
+        raise NotImplementedError("\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'")
     dim, idx = _scatter_args("scatter_reduce", input, dim, index, src)
     return write_out(out, apply(_scatter_reduce, (input, idx, src), (dim, reduce, bool(include_self))))
 
@@ -1138,8 +1202,9 @@ _index_copy = Kernel(_index_fn, "IndexCopyBackward0")
 _index_reduce = Kernel(_index_fn, "IndexReduceBackward0")
 
 
-def _index_args(name, input, dim, index, source):
-    """Checks shared by index_add/index_copy/index_reduce; returns (dim, host index)."""
+def _index_args(name, input, dim, index, source, exc=RuntimeError):
+    """Checks shared by index_add/index_copy/index_reduce; returns (dim, host index); an index
+    out of range raises ``exc``."""
     dim = wrap_dim(dim, input.ndim)
     if index.ndim > 1:
         raise IndexError(f"{name}(): Index is supposed to be a vector")
@@ -1156,7 +1221,10 @@ def _index_args(name, input, dim, index, source):
     if any(s != i for d, (s, i) in enumerate(zip(source.shape, input.shape)) if d != dim):
         raise RuntimeError("source tensor shape must match self tensor shape, excluding the specified dimension. "
                            f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
-    return dim, _host_index(index, input.shape[dim] if input.ndim else 1, dim, name).reshape(-1)
+    size = input.shape[dim] if input.ndim else 1
+    arr = _host_index(index, size, dim, name, exc=exc, msg=f"{name}(): index {{}} is out of bounds for dimension "
+                      f"{dim} with size {size}" if exc is IndexError else None)
+    return dim, arr.reshape(-1)
 
 
 @tensor_method()
@@ -1169,7 +1237,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
 
 @tensor_method()
 def index_copy(input, dim, index, source, *, out=None):
-    dim, idx = _index_args("index_copy_", input, dim, index, source)
+    dim, idx = _index_args("index_copy_", input, dim, index, source, IndexError)
     return write_out(out, apply(_index_copy, (input, idx, source), (dim, None, True)))
 
 
@@ -1211,8 +1279,10 @@ def index_select(input, dim, index, *, out=None):
     if index.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     size = input.shape[dim] if input.ndim else 1
+    if input.ndim == 0 and index.numel() != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index.numel()} value(s)")
     top = int(np.max(np.asarray(index._data), initial=-1))
-    if top >= size:  # torch: RuntimeError here, IndexError for negatives
+    if top >= size and dim:  # torch: a RuntimeError past the end of dims > 0, IndexError otherwise
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={top} axis_dim={size}")
     idx = _host_index(index, size, dim, "index_select", exc=IndexError, msg="index out of range in self").reshape(-1)
     if input.ndim == 0:
@@ -1246,15 +1316,13 @@ _masked_fill = Kernel(lambda a, mask, value: jnp.where(mask, jnp.asarray(value).
 
 @tensor_method()
 def masked_fill(input, mask, value):
-    """torch.masked_fill: ``value`` (number or 0-d tensor) where the bool ``mask`` (broadcast to
-    input's shape) is True."""
+    """torch.masked_fill: ``value`` (number or 0-d tensor) where the bool ``mask`` is True; input
+    and mask broadcast (the in-place form needs input's shape)."""
     _bool_mask(mask, "masked_fill_")
     if isinstance(value, Tensor) and value.ndim:
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value.ndim} dimension(s).")
-    shape = _broadcast_shape(tuple(input.shape), tuple(mask.shape))
-    if shape != tuple(input.shape):
-        raise RuntimeError(f"output with shape {list(input.shape)} doesn't match the broadcast shape {list(shape)}")
+    _broadcast_shape(tuple(input.shape), tuple(mask.shape))
     return apply(_masked_fill, (input, mask, value))
 
 
@@ -1266,7 +1334,7 @@ def masked_select(input, mask, *, out=None):
     """torch.masked_select: the elements where ``mask`` (broadcast with input) is True, as 1-D."""
     if not isinstance(mask, Tensor) or mask.dtype is not _dtype.bool:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
-    shape = _broadcast_shape(tuple(input.shape), tuple(mask.shape))
+    shape = _broadcast_shape(tuple(input.shape), tuple(mask.shape)) or (1,)
     nz = np.nonzero(np.broadcast_to(np.asarray(mask._data), shape))
     return write_out(out, apply(_masked_select, (input, *nz), (shape,)))
 
@@ -1314,9 +1382,14 @@ def take(input, index, *, out=None):
     return write_out(out, apply(_take, (input, _flat_index(index, input, "take"))))
 
 
+def _accumulate(at, values):
+    """``at.add(values)``; for bool, OR (torch's sum of bools)."""
+    return at.max(values) if values.dtype == jnp.bool_ else at.add(values)
+
+
 def _put_fn(accumulate, a, idx, source):
     flat, idx, source = a.reshape(-1), idx.reshape(-1), source.reshape(-1).astype(a.dtype)
-    return (flat.at[idx].add(source) if accumulate else _set_at(flat, idx, source)).reshape(a.shape)
+    return (_accumulate(flat.at[idx], source) if accumulate else _set_at(flat, idx, source)).reshape(a.shape)
 
 
 _put = Kernel(_put_fn, "PutBackward0")
@@ -1354,7 +1427,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
 
 
 def _index_put_fn(structure, accumulate, a, value, *arrays):
-    add = lambda sub, index: sub.at[index].add(value.astype(a.dtype))  # noqa: E731
+    add = lambda sub, index: _accumulate(sub.at[index], value.astype(a.dtype))  # noqa: E731
     return _index_update(structure, a, arrays, add if accumulate else lambda sub, index: _set_at(sub, index, value))
 
 
@@ -1367,9 +1440,13 @@ def index_put(input, indices, values, accumulate=False):
     summing), out of place."""
     if not isinstance(indices, (tuple, list)):
         raise TypeError(f"index_put(): argument 'indices' must be tuple of Tensors, not {type(indices).__name__}")
+    if any(not isinstance(i, Tensor) for i in indices):
+        bad = next(i for i in indices if not isinstance(i, Tensor))
+        raise TypeError(f"expected Tensor as element {indices.index(bad)} in argument 1, but got "
+                        f"{type(bad).__name__}")
     if len(indices) > input.ndim:
         raise IndexError(f"too many indices for tensor of dimension {input.ndim} (got {len(indices)})")
-    structure, arrays = _advanced_plan(input, tuple(slice(None) if i is None else i for i in indices))
+    structure, arrays = _advanced_plan(input, tuple(indices))
     if values.dtype is not input.dtype:
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got {input.dtype} for the "
                            f"destination and {values.dtype} for the source.")
@@ -1419,9 +1496,15 @@ def where(condition, input=None, other=None, *, out=None):
     'wrapped'); torch.where(condition) is nonzero(as_tuple=True)."""
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
+    if not isinstance(condition, Tensor):
+        raise TypeError(f"where(): argument 'condition' (position 1) must be Tensor, not {type(condition).__name__}")
     if condition.dtype is not _dtype.bool:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{_TYPE_NAMES[condition.dtype]}")
+    if out is not None:  # torch's out= overload takes tensors only
+        for name, a in (("input", input), ("other", other)):
+            if not isinstance(a, Tensor):
+                raise TypeError(f"where(): argument '{name}' must be Tensor, not {type(a).__name__}")
     dt = _dtype.result_type_of((input, other))
     return write_out(out, apply(_where, (condition, input, other), (dt.jax,)))
 
@@ -1460,9 +1543,9 @@ _repeat = Kernel(lambda reps, a: jnp.tile(a.reshape((1,) * (len(reps) - a.ndim) 
 
 
 @tensor_method()
-def repeat(self, *sizes):
+def repeat(self, *sizes, **kwargs):
     """Tensor.repeat: tile ``self`` ``sizes`` times (len(sizes) >= self.dim())."""
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(varargs("repeat", "repeats", sizes, kwargs))
     if len(sizes) < self.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
     if any(s < 0 for s in sizes):
@@ -1600,10 +1683,12 @@ _narrow_copy = Kernel(_narrow.fn, "NarrowCopyBackward0")
 
 
 @tensor_method()
-def narrow_copy(input, dim, start, length):
+def narrow_copy(input, dim, start, length, *, out=None):
     """torch.narrow_copy: narrow's values in a new tensor (no shared storage)."""
+    if input.ndim and not -input.ndim <= dim < input.ndim:  # torch: a RuntimeError here, unlike narrow
+        raise RuntimeError("Expected dim < static_cast<int64_t>(self_sizes.size()) to be true, but got false.")
     dim, start = _narrow_start(input, dim, start, length)
-    return apply(_narrow_copy, (input, start), (dim, length))
+    return write_out(out, apply(_narrow_copy, (input, start), (dim, length)))
 
 
 # ---- conj, adjoint ----------------------------------------------------------------------
@@ -1672,8 +1757,9 @@ def _shape_inplace(fn, name):
 
 
 for _fn, _name in ((squeeze, "squeeze_"), (unsqueeze, "unsqueeze_"), (t, "t_"), (transpose, "transpose_"),
-                   (transpose, "swapaxes_"), (transpose, "swapdims_")):
+                   (swapaxes, "swapaxes_"), (transpose, "swapdims_"), (as_strided, "as_strided_")):
     _shape_inplace(_fn, _name)
+as_strided_ = functional_inplace("as_strided_")
 
 _resize = Kernel(lambda shape, a: jnp.pad(a.reshape(-1), (0, max(0, _prod(shape) - a.size)))[:_prod(shape)]
                  .reshape(shape), "ResizeBackward0")

@@ -19,6 +19,7 @@ from .._size import Size
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
 from ._util import copy_variant, dims_arg, float_dtype, inplace_variant, wrap_dim, write_out
 from .creation import finish
+from .indexing import _shape_arg, varargs
 from .reduction import _vector_norm, return_types
 
 __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "bincount", "block_diag", "broadcast_tensors",
@@ -48,7 +49,8 @@ def _untracked(k, arrays, statics):
 def _atleast(n, pad):
     def op(*tensors):
         ts = _tensors(tensors)
-        out = tuple(t if t.ndim >= n else t.reshape(pad(tuple(t.shape))) for t in ts)
+        out = tuple(t if t.ndim >= n else t.unsqueeze(-1) if t.ndim == 2 else t.reshape(pad(tuple(t.shape)))
+                    for t in ts)  # (m, k) -> (m, k, 1) as torch's unsqueeze: a stride of 1 for the new dim
         return out[0] if len(tensors) == 1 and isinstance(tensors[0], Tensor) else out
     op.__name__ = f"atleast_{n}d"
     op.__doc__ = f"torch.atleast_{n}d: views with at least {n} dims (one tensor in, one out; else a tuple)."
@@ -364,18 +366,15 @@ def flip(input, dims):
     """torch.flip(input, dims): dims must be a sequence, as in torch."""
     if isinstance(dims, numbers.Integral):
         raise TypeError("flip(): argument 'dims' (position 2) must be tuple of ints, not int")
-    return apply(_flip, (input,), (dims_arg(dims, input.ndim),))
+    dims = dims_arg(dims, input.ndim)
+    return apply(_flip, (input,), (dims if input.ndim else (),))
 
 
 def _flip_method(self, *dims, **kwargs):
     """Tensor.flip(*dims): the dims as varargs, one sequence, or ``dims=``, as torch's method."""
-    if kwargs:
-        if set(kwargs) != {"dims"} or dims:
-            raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(set(kwargs) - {'dims'}), 'dims')}'")
-        dims = (kwargs["dims"],)
-    if len(dims) == 1 and not isinstance(dims[0], numbers.Integral):
-        dims = dims[0]
-    return flip(self, tuple(dims))
+    if set(kwargs) == {"dims"} and not dims:
+        return flip(self, kwargs["dims"])
+    return flip(self, _shape_arg(varargs("flip", "dims", dims, kwargs)))
 
 
 Tensor.flip = _flip_method
@@ -866,6 +865,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     dim (the flattened input when dim is None); repeat_interleave(counts) gives the indices
     0, 0, 1, ... each repeated its count."""
     if repeats is None:
+        if input.dtype not in (_dtype.int32, _dtype.int64):
+            raise _not_implemented("repeat_interleave_cpu", input.dtype)
         counts = _check_counts(input, input.numel())
         total = output_size if output_size is not None else int(counts.sum())
         return apply(_repeat_index, (input,), (total,))
