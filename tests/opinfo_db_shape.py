@@ -974,6 +974,104 @@ def clone_samples(dtype):
     yield S(empty(dtype))
 
 
+# ---- the rest of indexing.py's and other.py's (diagonals, flips) public names ------------------------
+def tri_indices_samples(dtype):
+    yield S(3, 4)
+    yield S(4, 3, 1)
+    yield S(3, 3, offset=-1)
+    yield S(0, 3)
+    yield S(-1, 3)                            # error
+    yield S(3, -2)
+
+
+def diff_samples(dtype):
+    yield S(m(dtype))
+    yield S(m(dtype), 2, 0)
+    yield S(m(dtype, "transposed"), dim=-1, prepend=m(dtype), append=T(vals(dtype, (3, 1)), dtype))
+    yield S(v(dtype), 5)
+    yield S(scalar(dtype))                    # error
+
+
+def reshape_as_samples(dtype):
+    yield S(m(dtype), T(np.zeros((2, 6)), "float32", grad=False))
+    yield S(m(dtype, "transposed"), T(np.zeros((12,)), "int64", grad=False))
+
+
+def adjoint_samples(dtype):
+    yield S(m(dtype))
+    yield S(c(dtype, "transposed"))
+    yield S(v(dtype))                         # error
+
+
+def select_scatter_samples(dtype):
+    yield S(m(dtype), v(dtype, shift=3), 0, 1)
+    yield S(m(dtype), T(vals(dtype, (3,), 2), dtype), 1, -1)
+    yield S(m(dtype), v(dtype), 0, 3)         # IndexError
+    yield S(m(dtype), v(dtype, 3), 0, 0)      # error: shape
+
+
+def diagonal_scatter_samples(dtype):
+    yield S(m(dtype), T(vals(dtype, (3,), 2), dtype))
+    yield S(m(dtype), T(vals(dtype, (2,), 2), dtype), 2)
+    yield S(c(dtype), T(vals(dtype, (3, 2), 2), dtype), 0, 0, 2)
+    yield S(m(dtype), v(dtype), 0)            # error
+
+
+def slice_scatter_samples(dtype):
+    yield S(m(dtype), T(vals(dtype, (3, 2), 2), dtype), 1, 0, None, 2)
+    yield S(m(dtype), T(vals(dtype, (1, 4), 2), dtype), start=2)
+    yield S(m(dtype), T(vals(dtype, (3, 1), 2), dtype), -1, -1)
+    yield S(m(dtype), T(vals(dtype, (3, 3), 2), dtype), 1, 0, None, 2)  # error
+
+
+def unravel_samples(dtype):
+    yield S(idx([0, 5, 11, -1]), (3, 4))
+    yield S(idx(7), (2, 2, 2))
+    yield S(idx([[1, 2]]), 5)
+    yield S(idx([1]), (3, -4))                # error
+
+
+def nonzero_static_samples(dtype):
+    yield S(m(dtype), size=5)
+    yield S(m(dtype), size=20, fill_value=7)
+    yield S(scalar(dtype), size=2)
+    yield S(m(dtype), size=-1)                # error
+
+
+def unsafe_split_samples(dtype):
+    yield S(m(dtype), 2)
+    yield S(m(dtype, "transposed"), 3, 1)
+    yield S(m(dtype), 0)                      # error
+
+
+def split_with_sizes_samples(dtype):
+    yield S(m(dtype), [1, 2])
+    yield S(m(dtype, "transposed"), (3, 1), 1)
+    yield S(m(dtype), [1, 1])                 # error
+
+
+def slice_copy_samples(dtype):
+    yield S(m(dtype), 1, 1, None, 2)
+    yield S(m(dtype, "transposed"), 0, -2)
+
+
+def as_strided_scatter_samples(dtype):
+    yield S(m(dtype), T(vals(dtype, (2, 2), 3), dtype), (2, 2), (1, 2))
+    yield S(m(dtype), T(vals(dtype, (3,), 3), dtype), (3,), (5,), 1)
+
+
+COPY_VARIANTS = {  # name: (samples of the view op it copies)
+    "view_copy": lambda d: [S(m(d), (4, 3))], "permute_copy": lambda d: [S(c(d), (2, 0, 1))],
+    "diagonal_copy": lambda d: [S(m(d), 1)], "expand_copy": lambda d: [S(T(vals(d, (3, 1)), d), (3, 4))],
+    "select_copy": lambda d: [S(m(d), 1, -1)], "squeeze_copy": lambda d: [S(T(vals(d, (1, 4)), d), 0)],
+    "t_copy": lambda d: [S(m(d, "transposed"))], "transpose_copy": lambda d: [S(c(d), 0, 2)],
+    "unbind_copy": lambda d: [S(m(d), 1)], "unfold_copy": lambda d: [S(m(d), 1, 2, 1)],
+    "unsqueeze_copy": lambda d: [S(m(d), 1)], "split_copy": lambda d: [S(m(d), 2, 1)],
+    "split_with_sizes_copy": lambda d: [S(m(d), [1, 3], 1)], "as_strided_copy": lambda d: [S(m(d), (2, 2), (1, 2))],
+    "detach_copy": lambda d: [S_nograd(m(d))], "alias_copy": lambda d: [S(m(d))],
+}
+
+
 def ops():
     o = []
     o += [view_op("reshape", reshape_samples), view_op("reshape", reshape_varargs, ("method",)),
@@ -1035,6 +1133,16 @@ def ops():
              ("inplace", "torch_inplace")), view_op("unfold", unfold_samples, ("method",))]
     for n in (1, 2, 3):
         o.append(view_op(f"atleast_{n}d", atleast_samples))
+    o += [op("tril_indices", tri_indices_samples, ("torch",), dtypes=("int64",)),
+          op("triu_indices", tri_indices_samples, ("torch",), dtypes=("int64",)),
+          op("diff", diff_samples), view_op("reshape_as", reshape_as_samples), view_op("adjoint", adjoint_samples),
+          op("select_scatter", select_scatter_samples), op("diagonal_scatter", diagonal_scatter_samples),
+          op("slice_scatter", slice_scatter_samples), op("unravel_index", unravel_samples, dtypes=("int64",)),
+          op("nonzero_static", nonzero_static_samples), view_op("split_with_sizes", split_with_sizes_samples),
+          view_op("unsafe_split", unsafe_split_samples), view_op("unsafe_chunk", chunk_samples),
+          view_op("unsafe_split_with_sizes", split_with_sizes_samples), op("slice_copy", slice_copy_samples),
+          op("as_strided_scatter", as_strided_scatter_samples)]
+    o += [op(name, samples, ("torch",)) for name, samples in COPY_VARIANTS.items()]
     return [x for item in o for x in (item if isinstance(item, list) else [item])]
 
 
@@ -1043,6 +1151,10 @@ OPS = ops()
 _INPLACE_LAYOUT = ("torch's in-place shape ops rewrite the tensor's strides (x.t_() is a non-contiguous "
                    "x); torchlike's make the tensor the contiguous result (README: in-place shape changes)")
 XFAIL = {(name, "inplace", "stride"): _INPLACE_LAYOUT for name in ("transpose", "swapaxes", "swapdims", "t")}
+XFAIL[("as_strided_scatter", "*", "grad")] = (
+    "torch 2.13's AsStridedScatterBackward0 is inverted for input: as_strided_scatter(x=zeros(3, 4), ones(3), (3,), "
+    "(5,), 1).sum().backward() gives x.grad 1 at the overwritten positions and 0 elsewhere; torchlike's is the "
+    "derivative (0 where src was written, 1 elsewhere)")
 XFAIL[("scatter_reduce", "inplace", "error")] = (
     "bool reduce='mean': torch raises NotImplementedError; ops/_util.inplace_variant, on a NotImplementedError, "
     "first checks args[0] as a binary op's other operand, and for scatter_reduce_ that is the dim (an int), "

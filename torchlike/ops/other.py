@@ -346,6 +346,9 @@ def _triangle_indices(np_fn, name):
 
     def op(row, col, offset=0, *, dtype=None, device=None, layout=None):
         dt = dtype or _dtype.int64
+        for what, n in (("row", row), ("col", col)):
+            if n < 0:
+                raise RuntimeError(f"{what} must be non-negative, got{n}")
         if dt.category != 1:
             raise _not_implemented(name, dt)
         return finish(apply(k, (), (int(row), int(col), int(offset), dt.jax)), device)
