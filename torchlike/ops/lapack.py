@@ -152,6 +152,8 @@ def cholesky(input, upper=False, *, out=None):
                   "and\nU = torch.cholesky(A, upper=True)\nshould be replaced with\nU = torch.linalg.cholesky(A).mH\n"
                   "This transform will produce equivalent results for all valid (symmetric positive definite) inputs.",
                   UserWarning, stacklevel=2)
+    if input.ndim >= 2 and input.shape[-1] == input.shape[-2] and input.numel():  # torch's order of checks
+        _linalg._check("cholesky", input, kernel="cholesky_cpu")
     L, info = _linalg.cholesky_ex(input, upper=upper)
     _linalg._raise_info("cholesky", info, _linalg._cholesky_message, input.ndim > 2)
     return write_out(out, L)
@@ -173,7 +175,7 @@ _CHOLESKY_INVERSE = Kernel(lambda upper, c: _cholesky_solve_fn(upper, _linalg._e
 @tensor_method()
 def cholesky_solve(input, input2, upper=False, *, out=None):
     """torch.cholesky_solve(B, L, upper=False): X with A X = B, where A = L L^H (= U^H U)."""
-    _linalg._check("linalg.cholesky_solve", input2, square=True)
+    _linalg._check("linalg.cholesky_solve", input2, square=True, kernel="cholesky_solve_cpu")
     _linalg._check_same_dtype("cholesky_solve", input, input2, ("b", "A"))
     if input.ndim < 2:
         raise RuntimeError(f"b should have at least 2 dimensions, but has {input.ndim} dimensions instead")
@@ -183,7 +185,7 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
 @tensor_method()
 def cholesky_inverse(input, upper=False, *, out=None):
     """torch.cholesky_inverse(L, upper=False): the inverse of A = L L^H (= U^H U)."""
-    _linalg._check("linalg.cholesky_inverse", input, square=True)
+    _linalg._check("linalg.cholesky_inverse", input, square=True, kernel="cholesky_inverse_out_cpu")
     return write_out(out, apply(_CHOLESKY_INVERSE, (input,), (bool(upper),)))
 
 
