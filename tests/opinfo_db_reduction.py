@@ -63,15 +63,11 @@ def reduction_samples(dims=("tuple",), keepdim=True, dtype_kw=(), extra=(), empt
             yield Sample((T(np.asarray(ties[0, 1]), dtype),))  # 0-d
         yield Sample((T(ties, dtype, "transposed"), 1))
         yield Sample((T(special, dtype), 0))
-        yield Sample((T(special, dtype, "strided"), -1))
-        if keepdim:
-            yield Sample((T(ties, dtype),), dict(dim=-2, keepdim=True))
-        yield Sample((T(np.asarray(2.0), dtype), 0))   # 0-d with dim 0
+        yield Sample((T(special, dtype, "strided"),), dict(dim=-1, keepdim=keepdim))
         yield Sample((T(ties, dtype), 2))                # dim out of range: IndexError
         if "tuple" in dims:
-            yield Sample((T(ties, dtype), (0, 1)))
-            yield Sample((T(special, dtype, "transposed"), [-1]))
-            yield Sample((T(ties.reshape(2, 3, 2), dtype), (0, -1)), dict(keepdim=True))
+            yield Sample((T(special, dtype, "transposed"), [0, -1]))
+            yield Sample((T(ties, dtype), (-2,)), dict(keepdim=keepdim))
             yield Sample((T(ties, dtype), (1, -1)))      # repeated dim: an error
         if empty:
             zero = np.zeros((0, 4))
@@ -80,14 +76,29 @@ def reduction_samples(dims=("tuple",), keepdim=True, dtype_kw=(), extra=(), empt
             yield Sample((T(zero, dtype), 0))
             yield Sample((T(zero, dtype), 1))
         for dt in dtype_kw:
-            if full:
-                yield Sample((T(ties, dtype),), dict(dtype=dt))
             yield Sample((T(ties, dtype), 1), dict(dtype=dt))
         for kw in extra:
-            yield Sample((T(ties, dtype), 1), kw)
-            if full and "unbiased" not in kw:  # unbiased= without dim has no out= overload
-                yield Sample((T(special, dtype),), kw)
+            yield Sample((T(special, dtype), 1), kw)
     return samples
+
+
+def out_samples(dtype_kw=None):
+    """out= of a reduction over one dim (values and indices written into the given tensors)."""
+    def samples(dtype):
+        ties, special = matrices(dtype)
+        yield Sample((T(special, dtype), 0))
+        yield Sample((T(ties, dtype, "transposed"), -1, True), dict(dtype=dtype_kw) if dtype_kw else {})
+    return samples
+
+
+def moment_samples(dtype):
+    """var_mean/std_mean: the var/std kernels with the mean as a second output."""
+    ties, special = matrices(dtype)
+    special = np.where(np.isinf(special), 7.25, special) if dtype.startswith("float") else special
+    yield Sample((T(ties, dtype),))
+    yield Sample((T(special, dtype, "transposed"), 1), dict(keepdim=True))
+    yield Sample((T(special, dtype), [0, -1]), dict(correction=0))
+    yield Sample((T(np.zeros((0, 4)), dtype), 1))
 
 
 def reduction_ops():
@@ -96,8 +107,7 @@ def reduction_ops():
         ops.append(OpInfo(name, reduction_samples(dtype_kw=(Dtype("float64"),)),
                           forms=with_out("nansum") if name == "nansum" else torch_forms(name)))
     for name in ("sum", "prod"):  # out= (with a dim: torch's full sum/prod take none)
-        ops.append(OpInfo(name, reduction_samples(dims=("int",), dtype_kw=(Dtype("float64"),), full=False),
-                          forms=("out",)))
+        ops.append(OpInfo(name, out_samples(Dtype("float64")), forms=("out",)))
     # dtype= an integer type (float inputs: only exactly representable values; torch refuses integer
     # results for inputs that require grad)
     ops.append(OpInfo("sum", lambda dtype: (Sample((T(v, dtype), 0), dict(dtype=Dtype("int32")), grad=False)
@@ -115,15 +125,16 @@ def reduction_ops():
     ops.append(OpInfo("count_nonzero", reduction_samples(keepdim=False), forms=torch_forms("count_nonzero")))
     for name in ("max", "min", "median", "nanmedian"):  # full, then with a dim (out= too)
         ops.append(OpInfo(name, reduction_samples(dims=("int",)), forms=("torch", "method")))
-        ops.append(OpInfo(name, reduction_samples(dims=("int",), full=False), forms=("out",)))
+        ops.append(OpInfo(name, out_samples(), forms=("out",)))
     for name in ("argmax", "argmin"):
         ops.append(OpInfo(name, reduction_samples(dims=("int",)), forms=with_out(name)))
-    for name in ("var", "std", "var_mean", "std_mean"):
-        variants = (dict(correction=0), dict(correction=2), dict(unbiased=False))
-        # var_mean/std_mean: torch's mean output comes from a Welford update, NaN (inf - inf) once
-        # an inf meets another element; torchlike's is torch.mean's (±inf): compared on finite values
-        ops.append(OpInfo(name, reduction_samples(extra=variants, finite="inf" if name.endswith("mean") else False),
-                          forms=("torch",) if name.endswith("mean") else torch_forms(name)))
+    for name in ("var", "std"):
+        variants = (dict(correction=0), dict(unbiased=False)) if name == "var" else (dict(correction=2),)
+        ops.append(OpInfo(name, reduction_samples(extra=variants), forms=torch_forms(name)))
+    for name in ("var_mean", "std_mean"):
+        # torch's mean output comes from a Welford update, NaN (inf - inf) once an inf meets another
+        # element; torchlike's is torch.mean's (±inf): compared on finite values
+        ops.append(OpInfo(name, moment_samples, forms=("torch",)))
     ops.append(OpInfo("aminmax", aminmax_samples, forms=torch_forms("aminmax")))
     ops.append(OpInfo("mode", mode_samples, forms=torch_forms("mode")))
     ops.append(OpInfo("kthvalue", kthvalue_samples, forms=torch_forms("kthvalue")))
@@ -156,12 +167,10 @@ def aminmax_samples(dtype):
 def mode_samples(dtype):
     # no NaN: torch's CPU mode sorts with `<`, so a NaN leaves the order (and the mode) undefined
     ties, special = matrices(dtype)
-    yield Sample((T(ties, dtype),))
     yield Sample((T(ties, dtype, "transposed"), 0))
     finite = np.where(np.isnan(special), 7.25, special) if dtype.startswith("float") else special
     yield Sample((T(finite, dtype),), dict(dim=1, keepdim=True))
     yield Sample((T(np.array([2.0, 1.0, 2.0, 1.0, 3.0]), dtype),))     # equally frequent: the smallest
-    yield Sample((T(np.asarray(4.0), dtype),))
     yield Sample((T(np.zeros((0, 4)), dtype), 0))
 
 
@@ -211,7 +220,7 @@ def binary_extreme_samples(dtype):
 
 def norm_samples(dtype):
     ties, special = matrices(dtype)
-    for p in ("fro", 2, 1, 0, 3, INF, -INF):
+    for p in ("fro", 1, 0, INF):
         yield Sample((T(ties, dtype), p))
     yield Sample((T(ties, dtype, "transposed"), 2, 1))
     yield Sample((T(ties, dtype),), dict(p=1, dim=(0, 1), keepdim=True))
@@ -221,7 +230,7 @@ def norm_samples(dtype):
 
 def dist_samples(dtype):
     ties, special = matrices(dtype)
-    for p in (2, 1, 0, INF, 3):
+    for p in (2, 1, 0, INF):
         # p=0: torch's backward raises (an undefined gradient), torchlike's is 0
         yield Sample((T(ties, dtype), T(ties[::-1].copy(), dtype), p), grad=p != 0)
     yield Sample((T(special, dtype), T(ties[:1], dtype)))
@@ -229,11 +238,10 @@ def dist_samples(dtype):
 
 def quantile_samples(dtype):
     ties, special = matrices(dtype)
-    yield Sample((T(ties, dtype), 0.25))
     yield Sample((T(special, dtype), 0.5), dict(dim=1))
     yield Sample((T(ties, dtype, "transposed"), T(np.array([0.0, 0.3, 1.0]), dtype, grad=False)),
                  dict(dim=0, keepdim=True))
-    for interpolation in ("lower", "higher", "midpoint", "nearest"):
+    for interpolation in ("lower", "midpoint", "nearest"):
         yield Sample((T(special, dtype), 0.4), dict(dim=-1, interpolation=interpolation))
     yield Sample((T(ties, dtype), 1.5))                 # q out of range
 
@@ -242,23 +250,19 @@ def quantile_samples(dtype):
 def sort_samples(dtype):
     ties, special = matrices(dtype)
     yield Sample((T(ties, dtype),))
-    yield Sample((T(special, dtype),))
     yield Sample((T(special, dtype), 0))
     yield Sample((T(ties, dtype, "transposed"),), dict(dim=0, descending=True))
     yield Sample((T(special, dtype, "strided"),), dict(descending=True, stable=True))
-    yield Sample((T(ties, dtype),), dict(dim=-1, stable=True))
     yield Sample((T(np.asarray(3.0), dtype),))
     yield Sample((T(np.zeros((0, 4)), dtype), 0))
 
 
 def topk_samples(dtype):
     ties, special = distinct(dtype)
-    yield Sample((T(ties, dtype), 2))
     yield Sample((T(special, dtype), 3))
     yield Sample((T(special, dtype, "transposed"), 2, 0))
     yield Sample((T(ties, dtype), 2), dict(largest=False))
     yield Sample((T(special, dtype), 4), dict(dim=-1, largest=False, sorted=True))
-    yield Sample((T(ties, dtype), 0))
     yield Sample((T(np.asarray(3.0), dtype), 1))
     yield Sample((T(ties, dtype), 5))         # k out of range
 
@@ -315,14 +319,13 @@ def scan_ops():
 def unique_samples(consecutive):
     def samples(dtype):
         ties, special = matrices(dtype)
-        for t in (T(ties, dtype), T(special, dtype, "transposed"), T(np.zeros((0,)), dtype), T(np.asarray(1.0), dtype)):
+        for t in (T(special, dtype, "transposed"), T(np.zeros((0,)), dtype)):
             yield Sample((t,), grad=False)
         yield Sample((T(ties, dtype),), dict(return_inverse=True, return_counts=True), grad=False)
         yield Sample((T(np.array([[1.0, 2.0], [1.0, 2.0], [0.0, 5.0], [1.0, 2.0]]), dtype),),
                      dict(dim=0, return_inverse=True, return_counts=True), grad=False)
-        yield Sample((T(ties, dtype),), dict(dim=1, return_counts=True), grad=False)
         if not consecutive:
-            yield Sample((T(ties, dtype),), dict(sorted=False, return_inverse=True), grad=False)
+            yield Sample((T(ties, dtype),), dict(sorted=False), grad=False)
     return samples
 
 
@@ -377,7 +380,6 @@ def finite_matrices(dtype):
 
 def cov_samples(dtype):
     ties, special = finite_matrices(dtype)
-    yield Sample((T(ties, dtype),))
     yield Sample((T(ties, dtype, "transposed"),), dict(correction=0))
     yield Sample((T(ties[0], dtype),))
     yield Sample((T(ties, dtype),), dict(fweights=T(np.array([1, 2, 1, 3]), "int64"),
@@ -428,11 +430,19 @@ def other_ops():
             OpInfo("corrcoef", corrcoef_samples, forms=torch_forms("corrcoef")),
             OpInfo("diff", diff_samples, forms=torch_forms("diff")),
             OpInfo("trapezoid", trapezoid_samples, forms=torch_forms("trapezoid")),
-            OpInfo("trapz", trapezoid_samples, forms=torch_forms("trapz")),
+            OpInfo("trapz", lambda dtype: list(trapezoid_samples(dtype))[1:3], forms=torch_forms("trapz")),
             OpInfo("cumulative_trapezoid", trapezoid_samples, forms=torch_forms("cumulative_trapezoid")),
             OpInfo("renorm", renorm_samples, forms=torch_forms("renorm"))]
 
 
 OPS = reduction_ops() + sorting_ops() + scan_ops() + set_ops() + other_ops()
+
+# test time: ops whose float32 path is their float64 path at another precision skip float32
+# (float16/bfloat16/float64 still run; the default run then tries bool, int64 and float64)
+for _op in OPS:
+    if _op.name in ("unique", "unique_consecutive", "mode", "cov", "corrcoef", "searchsorted", "bucketize", "trapz",
+                    "cumulative_trapezoid", "histc", "renorm", "dist", "nanquantile", "nanmedian", "nansum",
+                    "logsumexp", "logcumsumexp", "cummin", "amin", "argmin", "prod"):
+        _op.dtypes = tuple(d for d in _op.dtypes if d != "float32")
 
 XFAIL = {}
