@@ -435,7 +435,32 @@ def other_ops():
             OpInfo("renorm", renorm_samples, forms=torch_forms("renorm"))]
 
 
-OPS = reduction_ops() + sorting_ops() + scan_ops() + set_ops() + other_ops()
+def more_ops():
+    """The remaining reduction-like names: frobenius/nuclear norms, sum_to_size, histogram."""
+    def fro(dtype):
+        yield Sample((T(TIES, dtype),), dict(dim=(0, 1)))
+        yield Sample((T(TIES, dtype, "transposed"), [1], True))
+
+    def nuc(dtype):
+        yield Sample((T(TIES, dtype),))
+        yield Sample((T(TIES, dtype, "transposed"), True))
+
+    def sum_to_size(dtype):
+        ties = matrices(dtype)[0]
+        yield Sample((T(ties, dtype), 1, 4))
+        yield Sample((T(ties, dtype, "transposed"), (4, 1)))
+        yield Sample((T(ties, dtype), (2, 4)))          # not expandable: an error
+
+    def histogram(dtype):
+        yield Sample((T(SPECIAL[2:], dtype), 4), grad=False)
+        yield Sample((T(TIES, dtype), 3), dict(range=(-1.0, 4.0), weight=T(TIES[::-1].copy(), dtype)), grad=False)
+    return [OpInfo("frobenius_norm", fro, forms=("torch",), dtypes=("float64",) + FLOATS[:2]),
+            OpInfo("nuclear_norm", nuc, forms=("torch",), dtypes=("float64",) + FLOATS[:2]),
+            OpInfo("sum_to_size", sum_to_size, forms=("method",)),
+            OpInfo("histogram", histogram, forms=torch_forms("histogram"), dtypes=("float64", "int64"))]
+
+
+OPS = reduction_ops() + sorting_ops() + scan_ops() + set_ops() + other_ops() + more_ops()
 
 # test time: ops whose float32 path is their float64 path at another precision skip float32
 # (float16/bfloat16/float64 still run; the default run then tries bool, int64 and float64)

@@ -532,6 +532,8 @@ def _histogramdd(op, input, bins, range, weight, density):
             edges.append(np.asarray(b._data).astype(data.dtype))
             continue
         lo, hi = float(lows[d]), float(highs[d])
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise RuntimeError(f"torch.histogramdd: dimension {d}'s range [{lo:g}, {hi:g}] is not finite")
         if lo > hi:
             raise ValueError(f"{op}: min should not exceed max, but got min {lo} max {hi} in dimension {d}")
         if lo == hi:
@@ -547,6 +549,8 @@ def histogram(input, bins, *, range=None, weight=None, density=False, out=None):
     """torch.histogram: (hist, bin_edges) of a float tensor's elements; ``bins`` is a count (over
     ``range`` or the data's extent) or a 1-d tensor of edges. Not differentiable, as in torch."""
     hist, edges = _histogramdd("histogram_cpu", input.reshape(-1, 1), [bins], range, weight, density)
+    if out is not None:
+        return return_types.histogram(write_out(out[0], hist), write_out(out[1], edges[0]))
     return return_types.histogram(hist, edges[0])
 
 
