@@ -413,7 +413,7 @@ def check_sample(op, form, sample, dtype):
     except Exception as e:  # noqa: BLE001 - torch's error type is what we compare
         t_err = e
     try:
-        if t_err is None or form != "out":
+        if t_err is None or form != "out" or out_like is not None:
             l_res, l_leaves, l_args = _call(op, torchlike, form, sample, want_grad, out_like)
     except Exception as e:  # noqa: BLE001
         l_err = e

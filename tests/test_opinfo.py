@@ -1,9 +1,9 @@
 """The OpInfo sweep (tests/opinfo.py): every op in its torch, Tensor, in-place, out= and
 nn.functional forms, on special values, layouts and dtypes, against torch 2.13.
 
-The databases are the ``opinfo_db_*.py`` modules next to this file. The default run tries
-FAST_DTYPES; ``-m slow`` runs the exhaustive product over every dtype. conftest.py prints the
-summary table (coverage, samples, mismatches, expected failures) after the run."""
+The databases are the ``opinfo_db_*.py`` modules next to this file. The default run tries float64
+and one more of FAST_DTYPES per op; ``-m slow`` runs the exhaustive product over every dtype.
+conftest.py prints the summary table (coverage, samples, mismatches, expected failures) after the run."""
 import collections
 import importlib
 import pathlib
@@ -18,23 +18,34 @@ for _db in DATABASES:
     opinfo.XFAIL.update(getattr(_db, "XFAIL", {}))
 
 
-def _ids(ops):
+def _ids():
+    """``family-op`` (``pointwise-relu``, ``reduction-sum-2``): ``-k pointwise`` selects one database."""
     seen = collections.Counter()
-    for op in ops:
-        seen[op.name] += 1
-        yield op.name if seen[op.name] == 1 else f"{op.name}-{seen[op.name]}"
+    for db in DATABASES:
+        family = db.__name__.removeprefix("opinfo_db_")
+        for op in db.OPS:
+            seen[family, op.name] += 1
+            n = seen[family, op.name]
+            yield f"{family}-{op.name}" + (f"-{n}" if n > 1 else "")
 
 
-IDS = list(_ids(OPS))
+IDS = list(_ids())
 
 
 def _assert_clean(failures):
     assert not failures, f"{len(failures)} mismatches with torch:\n" + "\n".join(failures[:20])
 
 
-@pytest.mark.parametrize("op", OPS, ids=IDS)
-def test_op(op):
-    _assert_clean(opinfo.check(op, opinfo.FAST_DTYPES))
+def _default_dtypes(index):
+    """float64 (values and gradients) plus one of bool, int64, float32 in turn: the default run
+    stays a few minutes; ``-m slow`` runs every dtype for every op."""
+    rest = [d for d in opinfo.FAST_DTYPES if d != "float64"]
+    return ("float64", rest[index % len(rest)])
+
+
+@pytest.mark.parametrize("index,op", list(enumerate(OPS)), ids=IDS)
+def test_op(index, op):
+    _assert_clean(opinfo.check(op, _default_dtypes(index)))
 
 
 @pytest.mark.slow

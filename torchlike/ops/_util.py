@@ -136,3 +136,10 @@ def torch_derivative(fn, *partials):
         return out, total
     f.defjvp(jvp)
     return f
+
+
+def on_floats(fn, jfn):
+    """A binary kernel body ``(dtype, a, b)``: ``fn`` (a torch_derivative) in a floating dtype, the
+    plain ``jfn`` for integers and bool (which have no derivative)."""
+    return lambda dtype, a, b: (fn if jax.numpy.issubdtype(dtype, jax.numpy.inexact) else jfn)(
+        a.astype(dtype), b.astype(dtype))

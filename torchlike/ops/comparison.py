@@ -11,7 +11,8 @@ import jax.numpy as jnp
 from .. import _dtype
 from .._dispatch import Kernel, apply
 from .._tensor import Tensor, _TYPE_NAMES, tensor_method
-from ._util import as_operand, binary_dtype, float_dtype, inplace_variant, wrap_dim, write_out
+from ._util import (as_operand, binary_dtype, float_dtype, inplace_variant, on_floats, torch_derivative, wrap_dim,
+                    write_out)
 from .reduction import (_MAXIMUM, _MINIMUM, _binary, _from_last, _to_last, order_statistic,
                         return_types, sorted_along)
 
@@ -100,8 +101,8 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def _predicate(name, jfn):
     k = Kernel(jfn, name)
 
-    def op(input):
-        return apply(k, (input,))
+    def op(input, *, out=None):
+        return write_out(out, apply(k, (input,)))
     op.__name__ = name
     op.__doc__ = f"torch.{name}(input): an elementwise bool tensor."
     return tensor_method(name)(op)
@@ -141,8 +142,16 @@ def _elementwise(name, k):
 
 maximum = _elementwise("maximum", _MAXIMUM)
 minimum = _elementwise("minimum", _MINIMUM)
-fmax = _elementwise("fmax", Kernel(lambda dtype, a, b: jnp.fmax(a.astype(dtype), b.astype(dtype)), "FmaxBackward0"))
-fmin = _elementwise("fmin", Kernel(lambda dtype, a, b: jnp.fmin(a.astype(dtype), b.astype(dtype)), "FminBackward0"))
+def _nan_ignoring(jfn, wins):
+    """fmax/fmin with torch's derivative: all of it to ``input`` where it wins, ties or ``other``
+    is NaN, else all to ``other``."""
+    def taken(a, b):
+        return (wins(a, b) | (a == b) | jnp.isnan(b)).astype(a.dtype)
+    return on_floats(torch_derivative(jfn, lambda a, b, out: taken(a, b), lambda a, b, out: 1 - taken(a, b)), jfn)
+
+
+fmax = _elementwise("fmax", Kernel(_nan_ignoring(jnp.fmax, lambda a, b: a > b), "FmaxBackward0"))
+fmin = _elementwise("fmin", Kernel(_nan_ignoring(jnp.fmin, lambda a, b: a < b), "FminBackward0"))
 
 
 # ---- sorting and selection ---------------------------------------------------------------------

@@ -291,7 +291,7 @@ _nextafter = torch_derivative(jnp.nextafter, lambda a, b, out: (a != b).astype(a
 
 xlogy = binary("xlogy", _xlogy, ("XlogyBackward0", "XlogyBackward2", "XlogyBackward1"), compute_dtype=float_dtype)
 copysign = binary("copysign", _copysign, ("CopysignBackward0", "CopysignBackward1"), compute_dtype=float_dtype)
-atan2 = binary("atan2", _atan2, "Atan2Backward0", compute_dtype=float_dtype, tensor_other=True)
+atan2 = binary("atan2", _atan2, "Atan2Backward0", compute_dtype=float_dtype, kinds="bif", tensor_other=True)
 ldexp = binary("ldexp", lambda a, b: a * jnp.exp2(b), "LdexpBackward0", compute_dtype=float_dtype, tensor_other=True)
 hypot = binary("hypot", _hypot, "HypotBackward0", kinds="f", tensor_other=True)
 logaddexp = binary("logaddexp", _logaddexp, "LogaddexpBackward0", kinds="f", tensor_other=True)

@@ -18,7 +18,7 @@ import numpy as np
 from .. import _dtype
 from .._dispatch import Kernel, apply, run
 from .._tensor import Tensor, _TYPE_NAMES, tensor_method
-from ._util import dims_arg, float_dtype, wrap_dim, write_out
+from ._util import dims_arg, float_dtype, on_floats, torch_derivative, wrap_dim, write_out
 
 __all__ = ["return_types", "sum", "mean", "nansum", "nanmean", "prod", "amax", "amin", "aminmax", "max", "min",
            "argmax", "argmin", "all", "any", "count_nonzero", "logsumexp", "std", "var", "std_mean", "var_mean",
@@ -346,8 +346,16 @@ def argmin(input, dim=None, keepdim=False, *, out=None):
     return write_out(out, _argmax_or_min("argmin", False, input, dim, keepdim))
 
 
-_MAXIMUM = Kernel(lambda dtype, a, b: jnp.maximum(a.astype(dtype), b.astype(dtype)), "MaximumBackward0")
-_MINIMUM = Kernel(lambda dtype, a, b: jnp.minimum(a.astype(dtype), b.astype(dtype)), "MinimumBackward0")
+def _extremum(jfn, beaten):
+    """maximum/minimum with torch's derivative: half to each side at a tie, all to a NaN or the
+    winner, nothing to the side ``beaten(a, b)`` says lost."""
+    def share(a, b, out):
+        return jnp.where(beaten(a, b), 0, jnp.where(a == b, 0.5, 1)).astype(a.dtype)
+    return on_floats(torch_derivative(jfn, share, lambda a, b, out: share(b, a, out)), jfn)
+
+
+_MAXIMUM = Kernel(_extremum(jnp.maximum, lambda a, b: a < b), "MaximumBackward0")
+_MINIMUM = Kernel(_extremum(jnp.minimum, lambda a, b: a > b), "MinimumBackward0")
 
 
 def _binary(k, input, other):
