@@ -1493,11 +1493,14 @@ _where = Kernel(lambda dtype, c, a, b: jnp.where(c, jnp.asarray(a).astype(dtype)
 
 def where(condition, input=None, other=None, *, out=None):
     """torch.where(condition, input, other) with torch's type promotion (numbers are
-    'wrapped'); torch.where(condition) is nonzero(as_tuple=True)."""
+    'wrapped'); torch.where(condition) is nonzero(as_tuple=True). A uint8 condition counts as
+    bool (torch: deprecated)."""
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
     if not isinstance(condition, Tensor):
         raise TypeError(f"where(): argument 'condition' (position 1) must be Tensor, not {type(condition).__name__}")
+    if condition.dtype is _dtype.uint8:  # deprecated in torch, still accepted
+        condition = condition.bool()
     if condition.dtype is not _dtype.bool:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{_TYPE_NAMES[condition.dtype]}")
