@@ -90,8 +90,10 @@ def _xlog1py(x, y):
 entr = _pw.unary("entr", _entr, "SpecialEntrBackward0", kinds="bif", kernel_name="entr_cpu")
 erfcx = _pw.unary("erfcx", jsp.erfcx, "SpecialErfcxBackward0", kinds="bif", kernel_name="erfcx_cpu")
 i0e = _pw.unary("i0e", jsp.i0e, "SpecialI0EBackward0", kinds="bif", kernel_name="i0e_cpu")
-i1 = _pw.unary("i1", lambda x: jnp.where(jnp.isinf(x), jnp.nan, jsp.i1(x)),
-                                    "SpecialI1Backward0", kinds="bif", kernel_name="i1_cpu")
+# i1' = i0(x) - i1(x) / x, 1/2 at 0 (torch's formula; its derivative at 0 is then 0, as i1 is odd)
+_i1 = _pw.torch_derivative(lambda x: jnp.where(jnp.isinf(x), jnp.nan, jsp.i1(x)),
+                           lambda x, out: jnp.where(x == 0, 0.5, jsp.i0(x) - out / jnp.where(x == 0, 1, x)))
+i1 = _pw.unary("i1", _i1, "SpecialI1Backward0", kinds="bif", kernel_name="i1_cpu")
 i1e = _pw.unary("i1e", jsp.i1e, "SpecialI1EBackward0", kinds="bif", kernel_name="i1e_cpu")
 ndtr = _pw.unary("ndtr", jsp.ndtr, "MulBackward1", kinds="bif", kernel_name="ndtr_cpu")
 # ndtri' = sqrt(2 pi) exp(ndtri(p)^2 / 2), torch's formula: inf at p = 0 and 1 (JAX's gives 0 there)
