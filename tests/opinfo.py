@@ -21,6 +21,7 @@ summary with their reasons, never hidden. ``RESULTS`` feeds the per-namespace su
 """
 import collections
 import dataclasses
+import itertools
 import math
 from typing import Callable
 
@@ -443,14 +444,15 @@ def check_sample(op, form, sample, dtype):
         _compare_grads(op, sample, form, t_res, l_res, t_leaves, l_leaves, what)
 
 
-def check(op, dtypes):
-    """Run every sample of ``op`` in every form and dtype; return the unexpected mismatches
-    (messages) and count samples, mismatches and expected failures into RESULTS."""
+def check(op, dtypes, max_samples=None):
+    """Run the samples of ``op`` (every one, or the first ``max_samples`` per dtype) in every form
+    and dtype; return the unexpected mismatches (messages) and count samples, mismatches and
+    expected failures into RESULTS."""
     failures = []
     for dtype in dtypes:
         if dtype not in op.dtypes:
             continue
-        for sample in op.samples(dtype):
+        for sample in itertools.islice(op.samples(dtype), max_samples):
             for form in op.forms:
                 counter = RESULTS[NAMESPACE[form], op.name + ("_" if "inplace" in form else "")]
                 counter["samples"] += 1

@@ -1158,7 +1158,3 @@ XFAIL[("as_strided_scatter", "*", "grad")] = (
     "torch 2.13's AsStridedScatterBackward0 is inverted for input: as_strided_scatter(x=zeros(3, 4), ones(3), (3,), "
     "(5,), 1).sum().backward() gives x.grad 1 at the overwritten positions and 0 elsewhere; torchlike's is the "
     "derivative (0 where src was written, 1 elsewhere)")
-XFAIL[("scatter_reduce", "inplace", "error")] = (
-    "bool reduce='mean': torch raises NotImplementedError; ops/_util.inplace_variant, on a NotImplementedError, "
-    "first checks args[0] as a binary op's other operand, and for scatter_reduce_ that is the dim (an int), "
-    "so it raises RuntimeError (can't cast Long to Bool) instead")

@@ -14,6 +14,16 @@ def host_array(array):
     return jax.device_put(np.asarray(array), may_alias=False)
 
 
+_KINDS = "bifc"  # dtype categories: bool, integer, floating, complex
+
+
+def check_kind(dt, kinds, kernel_name):
+    """torch's NotImplementedError for a dtype its kernel ``kernel_name`` lacks: ``kinds`` holds the
+    category letters it takes (b bool, i integer, f floating, c complex)."""
+    if _KINDS[dt.category] not in kinds:
+        raise NotImplementedError(f"\"{kernel_name}\" not implemented for '{_TYPE_NAMES[dt]}'")
+
+
 def wrap_dim(dim, ndim):
     return _wrap_dim(dim, ndim)
 
@@ -68,14 +78,16 @@ def write_out(out, result):
     return out._inplace_(result)
 
 
-def inplace_variant(fn, name):
-    """``x.op_(...)``: compute ``op(x, ...)`` and make it x's new contents."""
+def inplace_variant(fn, name, promotes=True):
+    """``x.op_(...)``: compute ``op(x, ...)`` and make it x's new contents. ``promotes``: the
+    op's result has the operands' promoted dtype (comparisons' is bool), so torch checks first
+    that it can be cast to x's."""
     def method(self, *args, **kwargs):
         self._check_inplace()
         try:
             value = fn(self, *args, **kwargs)
         except NotImplementedError:
-            _check_result_fits(self, args)  # torch checks the output's shape and dtype first
+            _check_result_fits(self, args, promotes)  # torch checks the output's shape (and dtype) first
             raise
         return self._inplace_(value)
     method.__name__ = name
@@ -83,9 +95,9 @@ def inplace_variant(fn, name):
     return method
 
 
-def _check_result_fits(self, args):
-    """torch's errors when ``self.op_(other)``'s result could not be written into ``self``."""
-    other = args[0] if args and isinstance(args[0], (Tensor, numbers.Number)) else None
+def _check_result_fits(self, args, promotes):
+    """torch's errors when a binary ``self.op_(other)``'s result could not be written into ``self``."""
+    other = args[0] if len(args) == 1 and isinstance(args[0], (Tensor, numbers.Number)) else None
     if other is None:
         return
     if isinstance(other, Tensor):
@@ -93,7 +105,7 @@ def _check_result_fits(self, args):
         if shape != tuple(self.shape):
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
     dt = binary_dtype(self, as_operand(other))
-    if not _dtype.can_cast(dt, self.dtype):
+    if promotes and not _dtype.can_cast(dt, self.dtype):
         raise RuntimeError(f"result type {_TYPE_NAMES[dt]} can't be cast to the desired output type "
                            f"{_TYPE_NAMES[self.dtype]}")
 

@@ -48,7 +48,7 @@ for _fn, _names in ((eq, ("eq",)), (ne, ("ne", "not_equal")), (lt, ("lt", "less"
                     (gt, ("gt", "greater")), (ge, ("ge", "greater_equal"))):
     tensor_method(*_names)(_fn)
     for _name in _names:
-        setattr(Tensor, _name + "_", inplace_variant(_fn, _name + "_"))
+        setattr(Tensor, _name + "_", inplace_variant(_fn, _name + "_", promotes=False))
 
 
 def _operator(fn):
@@ -123,6 +123,8 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     """torch.isin: whether each of ``elements`` occurs in ``test_elements`` (either may be a
     number); ``assume_unique`` is only a speed hint in torch and is ignored here."""
     dt = _dtype.result_type_of((elements, test_elements))
+    if dt is _dtype.bool or any(isinstance(t, Tensor) and t.dtype is _dtype.bool for t in (elements, test_elements)):
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
     return apply(_ISIN, (as_operand(elements), as_operand(test_elements)), (bool(invert), dt.jax))
 
 

@@ -15,7 +15,7 @@ import jax.scipy.special as jsp
 from .. import _dtype
 from .._dispatch import Kernel, apply, run
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
-from ._util import (as_operand, binary_dtype, float_dtype, functional_inplace, inplace_variant, torch_derivative,
+from ._util import (as_operand, binary_dtype, check_kind as _check_kind, float_dtype, functional_inplace, inplace_variant, torch_derivative,
                     write_out)
 
 __all__ = [
@@ -32,13 +32,6 @@ __all__ = [
 ]
 
 frexp_result = collections.namedtuple("frexp", ["mantissa", "exponent"])
-_KINDS = "bifc"  # dtype categories: bool, integer, floating, complex
-
-
-def _check_kind(dt, kinds, kernel_name):
-    """torch's NotImplementedError for a dtype (category letter not in ``kinds``) its kernel lacks."""
-    if _KINDS[dt.category] not in kinds:
-        raise NotImplementedError(f"\"{kernel_name}\" not implemented for '{_TYPE_NAMES[dt]}'")
 
 
 def _kernels(fn, names):
@@ -267,7 +260,8 @@ def _xlogy_value(x, y):
     return jnp.where(jnp.isnan(y), y, jnp.where(x == 0, 0, x * jnp.log(y)).astype(x.dtype))
 
 
-_xlogy = torch_derivative(_xlogy_value, lambda x, y, out: _xlogy_value((x != 0).astype(x.dtype), y),
+# d/dx: log(y), but 0 where x is 0 and y <= 0 (torch's mask); d/dy: x / y
+_xlogy = torch_derivative(_xlogy_value, lambda x, y, out: jnp.where((x == 0) & (y <= 0), 0, jnp.log(y)),
                           lambda x, y, out: x / y)
 # |a| with b's sign; the derivative is out / a, and 0 where a is 0, as torch's (its own derivative is 0)
 _copysign = torch_derivative(lambda a, b: jnp.abs(a) * jnp.where(jnp.signbit(b), -1, 1).astype(a.dtype),
@@ -289,7 +283,8 @@ _logaddexp2 = torch_derivative(jnp.logaddexp2, lambda a, b, out: 1 / (1 + jnp.ex
 _nextafter = torch_derivative(jnp.nextafter, lambda a, b, out: (a != b).astype(a.dtype), None)
 
 
-xlogy = binary("xlogy", _xlogy, ("XlogyBackward0", "XlogyBackward2", "XlogyBackward1"), compute_dtype=float_dtype)
+xlogy = binary("xlogy", _xlogy, ("XlogyBackward0", "XlogyBackward2", "XlogyBackward1"), compute_dtype=float_dtype,
+               kinds="bif")
 copysign = binary("copysign", _copysign, ("CopysignBackward0", "CopysignBackward1"), compute_dtype=float_dtype)
 atan2 = binary("atan2", _atan2, "Atan2Backward0", compute_dtype=float_dtype, kinds="bif", tensor_other=True)
 ldexp = binary("ldexp", lambda a, b: a * jnp.exp2(b), "LdexpBackward0", compute_dtype=float_dtype, tensor_other=True)
@@ -297,8 +292,24 @@ hypot = binary("hypot", _hypot, "HypotBackward0", kinds="f", tensor_other=True)
 logaddexp = binary("logaddexp", _logaddexp, "LogaddexpBackward0", kinds="f", tensor_other=True)
 logaddexp2 = binary("logaddexp2", _logaddexp2, "Logaddexp2Backward0", kinds="f", tensor_other=True)
 nextafter = binary("nextafter", _nextafter, "NextafterBackward0", kinds="f", tensor_other=True)
-igamma = binary("igamma", jsp.gammainc, "IgammaBackward0", kinds="f", tensor_other=True)
-igammac = binary("igammac", jsp.gammaincc, "IgammacBackward0", kinds="f", tensor_other=True)
+def _no_input_gradient(op):
+    """``op`` with no derivative w.r.t. its first argument, as torch has none for igamma/igammac
+    (differentiating it there is a RuntimeError in both; JAX's series for it never ends at inf/NaN)."""
+    def fn(input, other, *, out=None):
+        return op(input.detach() if isinstance(input, Tensor) else input, other, out=out)
+    fn.__name__, fn.__doc__ = op.__name__, op.__doc__ + " Not differentiable w.r.t. ``input``, as in torch."
+    return fn
+
+
+def _at_zero_order(jfn, value):
+    """torch's value ``value`` of the regularised incomplete gamma at a = 0 (x > 0), where JAX's is NaN."""
+    return lambda a, x: jnp.where((a == 0) & (x > 0), value, jfn(a, x)).astype(x.dtype)
+
+
+igamma = _no_input_gradient(binary("igamma", _at_zero_order(jsp.gammainc, 1), "IgammaBackward0", kinds="f",
+                                   tensor_other=True))
+igammac = _no_input_gradient(binary("igammac", _at_zero_order(jsp.gammaincc, 0), "IgammacBackward0", kinds="f",
+                                    tensor_other=True))
 
 
 def _as_bool(dt):

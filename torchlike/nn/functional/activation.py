@@ -10,7 +10,7 @@ from ... import _dtype
 from ..._dispatch import Kernel, apply
 from ..._tensor import _wrap_dim, tensor_method
 from ...ops import pointwise as _ops
-from ...ops._util import torch_derivative
+from ...ops._util import check_kind, torch_derivative
 from ...ops.random import sample
 
 __all__ = ["elu", "elu_", "selu", "selu_", "celu", "celu_", "hardshrink", "hardsigmoid", "hardtanh", "hardtanh_",
@@ -82,7 +82,7 @@ def _check_dtype(input, kinds, cpu_name):
             raise RuntimeError("Bool inputs not supported for hardtanh")
         if input.dtype.category == 3:
             raise NotImplementedError("clamp is not supported for complex types")
-    _ops._check_kind(input.dtype, kinds, cpu_name)
+    check_kind(input.dtype, kinds, cpu_name)
 
 
 def _run(name, input, *args, inplace=False):

@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..._dispatch import Kernel, apply
+from ...ops._util import check_kind
 from ...random import default_generator
 
 __all__ = ["max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices", "max_pool2d_with_indices",
@@ -262,6 +263,7 @@ def _adaptive_spec(input, n, output_size, name):
 
 def _adaptive_max(n, input, output_size, return_indices):
     spec = _adaptive_spec(input, n, output_size, f"adaptive_max_pool{n}d")
+    check_kind(input.dtype, "f", "adaptive_max_pool3d_cpu" if n == 3 else "adaptive_max_pool2d")  # torch's kernels
     out, idx = apply(_kernel(_max, f"AdaptiveMaxPool{n}DBackward0"), (input,), (spec,))
     return (out, idx) if return_indices else out
 
