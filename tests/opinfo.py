@@ -430,7 +430,7 @@ def check_sample(op, form, sample, dtype):
     if l_err is not None:
         raise Mismatch("error", f"{what}: torchlike raised {type(l_err).__name__}: {l_err}")
     if form == "out":
-        (t_ret, t_outs), (l_ret, l_outs) = t_res, l_res
+        (_, t_outs), (l_ret, l_outs) = t_res, l_res
         _same_outputs(t_outs, l_outs, op, what + " out")
         same = all(a is b for a, b in zip(_flatten(l_ret), _flatten(l_outs)))
         if not same:

@@ -2,7 +2,7 @@
 import numpy as np
 import torch
 
-from opinfo import DTYPES, OpInfo, Sample, T, call_in, grid, layouts_of, shapes_of, special_values, torch_forms
+from opinfo import OpInfo, Sample, T, call_in, grid, layouts_of, shapes_of, special_values, torch_forms
 
 
 # ---- unary ----------------------------------------------------------------------------------------
