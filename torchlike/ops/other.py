@@ -476,8 +476,20 @@ def _integer_binary(name, jfn, grad_name):
     return op
 
 
-gcd = _integer_binary("gcd", jnp.gcd, "GcdBackward0")
-lcm = _integer_binary("lcm", jnp.lcm, "LcmBackward0")
+def _unsigned(jfn):
+    """``jfn`` on magnitudes taken in the unsigned type: |INT_MIN| does not fit the signed one, and
+    jnp.gcd's Euclid loop never ends on it."""
+    def fn(a, b):
+        if not jnp.issubdtype(a.dtype, jnp.signedinteger):
+            return jfn(a, b)
+        u = jnp.dtype(a.dtype.name.replace("int", "uint"))
+        mag = [jnp.where(x < 0, -x.astype(u), x.astype(u)) for x in (a, b)]
+        return jfn(*mag).astype(a.dtype)
+    return fn
+
+
+gcd = _integer_binary("gcd", _unsigned(jnp.gcd), "GcdBackward0")
+lcm = _integer_binary("lcm", _unsigned(jnp.lcm), "LcmBackward0")
 
 
 # ---- histograms and searching -----------------------------------------------------------------
