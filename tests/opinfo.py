@@ -365,17 +365,7 @@ def _compare_grads(op, sample, form, t_res, l_res, t_leaves, l_leaves, what):
             raise Mismatch("grad", f"{what}: backward raised {type(l_err).__name__}: {l_err}; torch "
                                    f"{type(t_err).__name__}: {t_err}")
         return
-    for i, (e, a) in enumerate(zip(t_g, l_g)):
-        if e is None:
-            if a is not None and np.any(_numpy(a)):
-                raise Mismatch("grad", f"{what} grad {i}: torch gives None, torchlike nonzero")
-            continue
-        if a is None:
-            a = torchlike.zeros_like(l_leaves[i])
-        try:
-            _same_value(e, a, op.tol, f"{what} grad {i}")
-        except Mismatch as m:
-            raise Mismatch("grad", str(m)) from None
+    _same_grads(t_g, l_g, l_leaves, op, f"{what} grad", "grad")
     if not op.gradgrad:
         return
     pairs = [(e, a) for e, a in zip(t_g, l_g) if e is not None and e.requires_grad]
@@ -390,15 +380,20 @@ def _compare_grads(op, sample, form, t_res, l_res, t_leaves, l_leaves, what):
         l_g2 = torchlike.autograd.grad(_loss(torchlike, [a for _, a in pairs], w2), l_leaves, allow_unused=True)
     except Exception as err:  # noqa: BLE001
         raise Mismatch("gradgrad", f"{what}: double backward raised {type(err).__name__}: {err}") from None
-    for i, (e, a) in enumerate(zip(t_g2, l_g2)):
+    _same_grads(t_g2, l_g2, l_leaves, op, f"{what} grad-of-grad", "gradgrad")
+
+
+def _same_grads(t_grads, l_grads, l_leaves, op, what, kind):
+    """torch's gradients against torchlike's (None as zeros), as Mismatch of ``kind``."""
+    for i, (e, a) in enumerate(zip(t_grads, l_grads)):
         if e is None:
+            if a is not None and np.any(_numpy(a)):
+                raise Mismatch(kind, f"{what} {i}: torch gives None, torchlike nonzero")
             continue
-        if a is None:
-            a = torchlike.zeros_like(l_leaves[i])
         try:
-            _same_value(e, a, op.tol, f"{what} grad-of-grad {i}")
+            _same_value(e, torchlike.zeros_like(l_leaves[i]) if a is None else a, op.tol, f"{what} {i}")
         except Mismatch as m:
-            raise Mismatch("gradgrad", str(m)) from None
+            raise Mismatch(kind, str(m)) from None
 
 
 def check_sample(op, form, sample, dtype):
