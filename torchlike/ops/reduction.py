@@ -110,11 +110,12 @@ def _nan_to_zero(fn):
 @jax.custom_jvp
 def _zero_with_gradient(a):
     """Zeros whose derivative with respect to ``a`` is one (``a - stop_gradient(a)`` without
-    its NaN at ±inf)."""
-    return jnp.zeros_like(a)
+    its NaN at ±inf). The zeros are computed from ``a`` so that under jax.vmap they are batched
+    as ``a`` is: JAX 0.10 mis-batches a custom_jvp inside jit whose value is a constant."""
+    return jnp.zeros_like(a) * jnp.isnan(a)
 
 
-_zero_with_gradient.defjvp(lambda primals, tangents: (jnp.zeros_like(primals[0]), tangents[0]))
+_zero_with_gradient.defjvp(lambda primals, tangents: (_zero_with_gradient(primals[0]), tangents[0]))
 
 
 def _shared(a, m, axis, keepdims, nan_hits):
