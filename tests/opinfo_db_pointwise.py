@@ -300,16 +300,6 @@ XFAIL = {
                                  "'not implemented'; torchlike's result does not require grad", "float64"),
     ("gcd", "*", "value"): ("gcd(x, INT64_MIN): |INT64_MIN| overflows in torch's kernel, which returns -1 for odd x; "
                             "torchlike takes magnitudes in uint64 and returns 1", "int64"),
-    ("special.xlog1py", "*", "grad"): ("not yet torch's formula: torch's d/dx is log1p(y) even where x = 0 (masked "
-                                       "only for y <= -1); torchlike's is 0 at x = 0", "float64"),
-    ("special.zeta", "*", "value"): ("not yet torch's special values: zeta(x <= 1, q) and poles of q give inf in "
-                                     "torchlike (JAX) where torch gives NaN"),
-    ("addcdiv", "*", "gradgrad"): ("not yet torch's formula: at a zero divisor torch's double backward is NaN, "
-                                   "torchlike's 0 or -inf", "float64"),
-    ("lerp", "*", "grad"): ("not yet torch's formula: at infinite end points torch's gradient is ±inf, torchlike's "
-                            "NaN (inf * 0 in JAX's derivative)", "float64"),
-    ("lerp", "*", "gradgrad"): ("as lerp's gradient", "float64"),
-    ("addcmul", "*", "gradgrad"): ("as addcdiv's double backward at special values", "float64"),
     ("threshold_", "*", "error"): ("torch writes an expanded integer or bool tensor in place without its overlap "
                                    "check (threshold_ leaves such values as they are); torchlike refuses every "
                                    "overlapping in-place write", "<expanded>"),

@@ -136,18 +136,27 @@ def torch_derivative(fn, *partials):
     is d out / d args[i]. JAX's traced derivative differs from torch's at kinks, ties, poles and
     NaN (max(a, a), atan2(0, 0), |nan|); the formulas are themselves differentiable, so
     second-order gradients follow them too. ``None`` marks an argument torch does not
-    differentiate (a zero derivative)."""
+    differentiate (a zero derivative), :func:`not_implemented_derivative` one whose derivative
+    torch refuses. A partial is evaluated only for the arguments being differentiated."""
     f = jax.custom_jvp(fn)
 
     def jvp(primals, tangents):
         out = f(*primals)
         total = jax.numpy.zeros_like(out)
         for p, t in zip(partials, tangents):
-            if p is not None and t.dtype != jax.dtypes.float0:
+            if p is not None and not isinstance(t, jax.custom_derivatives.SymbolicZero):
                 total = total + (p(*primals, out) * t).astype(out.dtype)
         return out, total
-    f.defjvp(jvp)
+    f.defjvp(jvp, symbolic_zeros=True)
     return f
+
+
+def not_implemented_derivative(name):
+    """A :func:`torch_derivative` partial raising torch's NotImplementedError for an argument
+    torch has no derivative for, when a gradient with respect to it is asked."""
+    def partial(*args):
+        raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
+    return partial
 
 
 def on_floats(fn, jfn):

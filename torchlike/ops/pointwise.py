@@ -635,10 +635,18 @@ _C_TYPE_NAMES = {_dtype.bool: "bool", _dtype.uint8: "unsigned char", _dtype.int8
                  _dtype.complex128: "c10::complex<double>"}
 
 
-def _lerp_fn(start, end, weight):
-    w = weight.astype(start.dtype)
+def _lerp_value(start, end, w):
     diff = end - start
     return jnp.where(jnp.abs(w) < 0.5, start + w * diff, end - diff * (1 - w))
+
+
+# torch's derivatives: 1 - w, w and end - start (±inf at infinite ends, where tracing gives NaN)
+_lerp = torch_derivative(_lerp_value, lambda s, e, w, out: 1 - w, lambda s, e, w, out: w,
+                         lambda s, e, w, out: e - s)
+
+
+def _lerp_fn(start, end, weight):
+    return _lerp(start, end, weight.astype(start.dtype))
 
 
 _lerps = _kernels(_lerp_fn, ("LerpBackward1", "LerpBackward0"))
@@ -655,10 +663,13 @@ def lerp(input, end, weight, *, out=None):
     return write_out(out, apply(_lerps[not tensor_weight], (input, end, as_operand(weight))))
 
 
-_addcmul = Kernel(lambda dtype, a, t1, t2, value: a.astype(dtype) + value.astype(dtype) * t1.astype(dtype)
-                  * t2.astype(dtype), "AddcmulBackward0")
-_addcdiv = Kernel(lambda dtype, a, t1, t2, value: a.astype(dtype) + value.astype(dtype) * t1.astype(dtype)
-                  / t2.astype(dtype), "AddcdivBackward0")
+# torch's derivatives (its double backward at a zero divisor is NaN where tracing gives 0 or -inf)
+_addcmul_value = torch_derivative(lambda a, t1, t2, v: a + v * t1 * t2, lambda a, t1, t2, v, out: 1,
+                                  lambda a, t1, t2, v, out: t2 * v, lambda a, t1, t2, v, out: t1 * v, None)
+_addcdiv_value = torch_derivative(lambda a, t1, t2, v: a + v * t1 / t2, lambda a, t1, t2, v, out: 1,
+                                  lambda a, t1, t2, v, out: v / t2, lambda a, t1, t2, v, out: -v * t1 / (t2 * t2), None)
+_addcmul = Kernel(lambda dtype, *args: _addcmul_value(*(x.astype(dtype) for x in args)), "AddcmulBackward0")
+_addcdiv = Kernel(lambda dtype, *args: _addcdiv_value(*(x.astype(dtype) for x in args)), "AddcdivBackward0")
 
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
