@@ -451,19 +451,23 @@ class Tensor:
         views[key] = weakref.ref(self, lambda _, views=views, key=key: views.pop(key, None))
         return self
 
+    def _overlaps_itself(self):
+        """Whether this is a view in which several elements share one memory location (expanded)."""
+        return self._base is not None and overlapping(self._data.shape, self._strides)
+
     def _check_inplace(self, overlap=True):
         """torch's checks before an in-place write: no overlapping (expanded) view (unless
         ``overlap`` is False: the op writes nothing), no leaf that requires grad."""
-        if overlap and self._base is not None and overlapping(self._data.shape, self._strides):
+        if _state.enabled and not self._detached:
+            if self._requires_grad and self._node is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            base = self._base
+            if base is not None and base._requires_grad and base._node is None:
+                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                                   "operation.")
+        if overlap and self._overlaps_itself():
             raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
                                "single memory location. Please clone() the tensor before performing the operation.")
-        if not _state.enabled:
-            return
-        if self._requires_grad and self._node is None and not self._detached:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-        base = self._base
-        if base is not None and not self._detached and base._requires_grad and base._node is None:
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
     def _inplace_(self, value):
         """Make ``value`` (a Tensor of this shape) this tensor's contents, in place: every

@@ -32,6 +32,7 @@ from ._tensor import _TYPE_NAMES, Tensor
 from .nn import functional as _F
 from .ops import pointwise as _pw
 from .ops import reduction as _reduction
+from .ops._zeta import hurwitz_zeta
 from .ops._util import as_operand, float_dtype, not_implemented_derivative, torch_derivative, write_out
 
 __all__ = [
@@ -93,61 +94,26 @@ _xlog1py = torch_derivative(_xlog1py_value,
                                 lambda x, y, out: x / (y + 1))
 
 
-# (2k)! / B_2k for k = 1..12: the Euler-Maclaurin correction terms' denominators
-_ZETA_A = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606e9, 7.47242496e10,
-           -2.950130727918164224e12, 1.1646782814350067249e14, -4.5979787224074726105e15,
-           1.8152105401943546773e17, -7.1661652561756670113e18)
-
-
-def _zeta_value(x, q):
-    """The Hurwitz zeta by torch's (Cephes') method in float64, special values and early exits
-    included: sum (q + k)^-x directly until a term is negligible (at least 9 terms, and on while
-    q + k <= 9), then the Euler-Maclaurin tail. inf at x = 1 and at the poles q = 0, -1, ...;
-    NaN for x < 1 and for a non-integer x at q <= 0."""
-    dtype, (x, q) = x.dtype, jnp.broadcast_arrays(x.astype(jnp.float64), q.astype(jnp.float64))
-    eps = np.finfo(np.float64).eps / 2
-    converged = lambda s, b: (-eps * s < b) & (b < eps * s)  # noqa: E731
-    active = lambda i, a, done: ~done & ((i < 9) | (a <= 9))  # noqa: E731
-
-    def direct(state):
-        i, a, b, s, done = state
-        go = active(i, a, done)
-        a, b = jnp.where(go, a + 1, a), jnp.where(go, jnp.power(a + 1, -x), b)
-        s = jnp.where(go, s + b, s)
-        return i + 1, a, b, s, done | (go & converged(s, b))
-
-    pole, undefined = (q <= 0) & (q == jnp.floor(q)), (q <= 0) & (x != jnp.floor(x))
-    special = jnp.where(x == 1, jnp.inf, jnp.where((x < 1) | ~pole & undefined, jnp.nan, jnp.inf))
-    state = (0, q, jnp.zeros_like(x), jnp.power(q, -x), (x <= 1) | pole | undefined)
-    _, w, b, s, done = jax.lax.while_loop(lambda st: jnp.any(active(st[0], st[1], st[4])), direct, state)
-    s = jnp.where(done, s, s + b * w / (x - 1) - b / 2)
-    a = jnp.ones_like(x)
-    for k, coefficient in enumerate(_ZETA_A):
-        a, b = a * (x + k), b / w
-        t = a * b / coefficient
-        s, done = jnp.where(done, s, s + t), done | (jnp.abs(t / (s + t)) < eps)
-        a, b = a * (x + k + 1), b / w
-    return jnp.where((x <= 1) | pole | undefined, special, s).astype(dtype)
-
-
 # torch differentiates zeta in q only: -x zeta(x + 1, q)
-_zeta = torch_derivative(_zeta_value, not_implemented_derivative("zeta"),
-                             lambda x, q, out: -x * _zeta_value(x + 1, q))
+_zeta = torch_derivative(hurwitz_zeta, not_implemented_derivative("zeta"),
+                         lambda x, q, out: -x * hurwitz_zeta(x + 1, q))
 
 
 entr = _pw.unary("entr", _entr, "SpecialEntrBackward0", kinds="bif", kernel_name="entr_cpu")
-erfcx = _pw.unary("erfcx", jsp.erfcx, "SpecialErfcxBackward0", kinds="bif", kernel_name="erfcx_cpu")
+erfcx = _pw.unary("erfcx", jsp.erfcx, "SpecialErfcxBackward0", kinds="bid", kernel_name="erfcx_cpu")
 i0e = _pw.unary("i0e", jsp.i0e, "SpecialI0EBackward0", kinds="bif", kernel_name="i0e_cpu")
 # i1' = i0(x) - i1(x) / x, 1/2 at 0 (torch's formula; its derivative at 0 is then 0, as i1 is odd)
 _i1 = torch_derivative(lambda x: jnp.where(jnp.isinf(x), jnp.nan, jsp.i1(x)),
                            lambda x, out: jnp.where(x == 0, 0.5, jsp.i0(x) - out / jnp.where(x == 0, 1, x)))
 i1 = _pw.unary("i1", _i1, "SpecialI1Backward0", kinds="bif", kernel_name="i1_cpu")
 i1e = _pw.unary("i1e", jsp.i1e, "SpecialI1EBackward0", kinds="bif", kernel_name="i1e_cpu")
-ndtr = _pw.unary("ndtr", jsp.ndtr, "MulBackward1", kinds="bif", kernel_name="ndtr_cpu")
+# torch computes half-precision ndtr in float32 (JAX's ndtr has no float16/bfloat16)
+ndtr = _pw.unary("ndtr", lambda x: jsp.ndtr(x.astype(jnp.promote_types(x.dtype, jnp.float32))).astype(x.dtype),
+                 "MulBackward1", kinds="bif", kernel_name="ndtr_cpu")
 # ndtri' = sqrt(2 pi) exp(ndtri(p)^2 / 2), torch's formula: inf at p = 0 and 1 (JAX's gives 0 there)
 _ndtri = torch_derivative(jsp.ndtri, lambda p, out: jnp.sqrt(2 * jnp.pi) * jnp.exp(out * out / 2))
-ndtri = _pw.unary("ndtri", _ndtri, "SpecialNdtriBackward0", kinds="bif", kernel_name="ndtri_cpu")
-log_ndtr = _pw.unary("log_ndtr", jsp.log_ndtr, "SpecialLogNdtrBackward0", kinds="bif", kernel_name="log_ndtr_cpu")
+ndtri = _pw.unary("ndtri", _ndtri, "SpecialNdtriBackward0", kinds="bid", kernel_name="ndtri_cpu")
+log_ndtr = _pw.unary("log_ndtr", jsp.log_ndtr, "SpecialLogNdtrBackward0", kinds="bid", kernel_name="log_ndtr_cpu")
 xlog1py = _pw.binary("xlog1py", _xlog1py,
                      ("SpecialXlog1PyBackward0", "SpecialXlog1PyBackward2", "SpecialXlog1PyBackward1"),
                      compute_dtype=float_dtype, kinds="bif")

@@ -19,8 +19,10 @@ _KINDS = "bifc"  # dtype categories: bool, integer, floating, complex
 
 def check_kind(dt, kinds, kernel_name):
     """torch's NotImplementedError for a dtype its kernel ``kernel_name`` lacks: ``kinds`` holds the
-    category letters it takes (b bool, i integer, f floating, c complex)."""
-    if _KINDS[dt.category] not in kinds:
+    category letters it takes (b bool, i integer, f floating, d floating but not float16/bfloat16,
+    c complex)."""
+    kind = _KINDS[dt.category]
+    if kind not in kinds.replace("d", "f") or "d" in kinds and dt in (_dtype.float16, _dtype.bfloat16):
         raise NotImplementedError(f"\"{kernel_name}\" not implemented for '{_TYPE_NAMES[dt]}'")
 
 
@@ -78,11 +80,19 @@ def write_out(out, result):
     return out._inplace_(result)
 
 
-def inplace_variant(fn, name, promotes=True):
+def inplace_variant(fn, name, promotes=True, check=None):
     """``x.op_(...)``: compute ``op(x, ...)`` and make it x's new contents. ``promotes``: the
     op's result has the operands' promoted dtype (comparisons' is bool), so torch checks first
-    that it can be cast to x's."""
+    that it can be cast to x's. ``fn.check_args(x, ...)``, where the op has one, checks argument
+    types first; ``check(x)`` raises torch's errors for an in-place form the out-of-place op accepts."""
+    check_args = getattr(fn, "check_args", None)
+
     def method(self, *args, **kwargs):
+        if check_args is not None:  # torch's order: argument types, autograd's checks, the op's own, the overlap
+            check_args(self, *args, **kwargs)
+        self._check_inplace(overlap=False)
+        if check is not None:
+            check(self)
         self._check_inplace()
         try:
             value = fn(self, *args, **kwargs)
@@ -164,3 +174,27 @@ def on_floats(fn, jfn):
     plain ``jfn`` for integers and bool (which have no derivative)."""
     return lambda dtype, a, b: (fn if jax.numpy.issubdtype(dtype, jax.numpy.inexact) else jfn)(
         a.astype(dtype), b.astype(dtype))
+
+
+_C_TYPES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+            "uint16": "uint16_t", "uint32": "uint32_t", "uint64": "uint64_t"}
+
+
+def check_scalar_fits(value, dtype):
+    """torch's overflow error for a Python number converted to the integer ``dtype`` (negative
+    integers wrap into unsigned types, as in torch); other dtypes take any number."""
+    if dtype.category != 1:
+        return
+    info = np.iinfo(dtype.jax)
+    fits = info.min <= value <= info.max
+    if isinstance(value, numbers.Integral) and info.min == 0:
+        fits = -info.max <= value <= info.max
+    if not fits:
+        raise RuntimeError(f"value cannot be converted to type {_C_TYPES[dtype.name]} without overflow")
+
+
+def require_tensor(fn_name, arg_name, position, value):
+    """torch's TypeError for a non-Tensor passed where its signature takes only a Tensor."""
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{fn_name}(): argument '{arg_name}' (position {position}) must be Tensor, not "
+                        f"{type(value).__name__}")

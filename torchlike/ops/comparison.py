@@ -11,8 +11,8 @@ import jax.numpy as jnp
 from .. import _dtype
 from .._dispatch import Kernel, apply
 from .._tensor import Tensor, _TYPE_NAMES, tensor_method
-from ._util import (as_operand, binary_dtype, float_dtype, inplace_variant, on_floats, torch_derivative, wrap_dim,
-                    write_out)
+from ._util import (as_operand, binary_dtype, float_dtype, inplace_variant, on_floats, require_tensor, torch_derivative,
+                    wrap_dim, write_out)
 from .reduction import (_MAXIMUM, _MINIMUM, _binary, _from_last, _to_last, order_statistic,
                         return_types, sorted_along)
 
@@ -125,25 +125,26 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     dt = _dtype.result_type_of((elements, test_elements))
     if dt is _dtype.bool or any(isinstance(t, Tensor) and t.dtype is _dtype.bool for t in (elements, test_elements)):
         raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    if dt.is_complex:
+        raise RuntimeError(f"Unsupported input type encountered for isin(): {_TYPE_NAMES[dt]}")
     return apply(_ISIN, (as_operand(elements), as_operand(test_elements)), (bool(invert), dt.jax))
-
-
-def _require_tensor(name, other):
-    if not isinstance(other, Tensor):
-        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
 
 
 def _elementwise(name, k):
     def op(input, other, *, out=None):
-        _require_tensor(name, other)
+        require_tensor(name, "other", 2, other)
+        if input.dtype.is_complex or other.dtype.is_complex:
+            raise RuntimeError(f"{name} not implemented for complex tensors.")
         return write_out(out, _binary(k, input, other))
     op.__name__ = name
-    op.__doc__ = f"torch.{name}(input, other): elementwise, with torch's type promotion."
+    op.__doc__ = f"torch.{name}(input, other): elementwise (real tensors), with torch's type promotion."
     return tensor_method(name)(op)
 
 
 maximum = _elementwise("maximum", _MAXIMUM)
 minimum = _elementwise("minimum", _MINIMUM)
+
+
 def _nan_ignoring(jfn, wins):
     """fmax/fmin with torch's derivative: all of it to ``input`` where it wins, ties or ``other``
     is NaN, else all to ``other``."""

@@ -21,7 +21,7 @@ from .. import _device, _dtype
 from .._dispatch import Kernel, apply, run
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
 from . import _pieces
-from ._util import host_array, write_out
+from ._util import check_scalar_fits, host_array, write_out
 
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "zeros_like",
            "ones_like", "full_like", "empty_like", "arange", "range", "linspace", "logspace", "eye",
@@ -449,18 +449,11 @@ def _spaced_fn(n, dtype, compute, log, start, end, step, base):
 
 
 _spaced = Kernel(_spaced_fn, "LinspaceBackward0")
-_C_TYPES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
-
-
 def _integer_bound(value, dtype):
     """A linspace/logspace bound converted to an integer dtype as torch converts scalars:
     truncated, negative ints wrapping into unsigned types, anything else out of range a RuntimeError."""
+    check_scalar_fits(value, dtype)
     info = np.iinfo(dtype.jax)
-    fits = info.min <= value <= info.max
-    if isinstance(value, numbers.Integral) and info.min == 0:
-        fits = -info.max <= value <= info.max
-    if not fits:
-        raise RuntimeError(f"value cannot be converted to type {_C_TYPES[dtype.name]} without overflow")
     return builtins.int(value) % (info.max + 1) if info.min == 0 else builtins.int(value)
 
 

@@ -17,7 +17,7 @@ from .. import _dtype
 from .._dispatch import Kernel, apply, run
 from .._size import Size
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
-from ._util import copy_variant, dims_arg, float_dtype, inplace_variant, wrap_dim, write_out
+from ._util import copy_variant, dims_arg, float_dtype, inplace_variant, require_tensor, wrap_dim, write_out
 from .creation import finish
 from .indexing import _shape_arg, varargs
 from .reduction import _vector_norm, return_types
@@ -464,15 +464,18 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
 def _integer_binary(name, jfn, grad_name):
     k = Kernel(lambda dtype, a, b: jfn(a.astype(dtype), b.astype(dtype)), grad_name)
 
+    def check_args(input, other, **kwargs):
+        require_tensor(name, "other", 2, other)
+
     def op(input, other, *, out=None):
-        if not isinstance(other, Tensor):
-            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        check_args(input, other)
         dt = _dtype.result_type_of((input, other))
         if dt.category != 1:
             raise _not_implemented(f"{name}_cpu", dt)
         return write_out(out, apply(k, (input, other), (dt.jax,)))
     op.__name__ = name
     op.__doc__ = f"torch.{name} of integer tensors (non-negative result), with type promotion."
+    op.check_args = check_args
     return op
 
 
@@ -488,8 +491,20 @@ def _unsigned(jfn):
     return fn
 
 
-gcd = _integer_binary("gcd", _unsigned(jnp.gcd), "GcdBackward0")
-lcm = _integer_binary("lcm", _unsigned(jnp.lcm), "LcmBackward0")
+_gcd = _unsigned(jnp.gcd)
+
+
+def _lcm(a, b):
+    """torch's lcm: |a / gcd(a, b) * b| computed as C++ does, in int (int64 for int64) with
+    wrapping on overflow, then narrowed to the dtype."""
+    g, dtype = _gcd(a, b), a.dtype
+    wide = jnp.promote_types(a.dtype, jnp.int32) if jnp.issubdtype(a.dtype, jnp.signedinteger) else a.dtype
+    a, b, g = a.astype(wide), b.astype(wide), g.astype(wide)
+    return jnp.where(g == 0, 0, jnp.abs(a // jnp.where(g == 0, 1, g) * b)).astype(dtype)
+
+
+gcd = _integer_binary("gcd", _gcd, "GcdBackward0")
+lcm = _integer_binary("lcm", _lcm, "LcmBackward0")
 
 
 # ---- histograms and searching -----------------------------------------------------------------

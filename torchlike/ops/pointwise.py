@@ -6,6 +6,7 @@ torch's NotImplementedError. Deviations: ``real``/``imag`` of complex tensors ar
 not views; ``floor_divide`` has a zero gradient where torch's backward raises.
 """
 import collections
+import functools
 import math
 
 import jax
@@ -15,8 +16,10 @@ import jax.scipy.special as jsp
 from .. import _dtype
 from .._dispatch import Kernel, apply, run
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
-from ._util import (as_operand, binary_dtype, check_kind as _check_kind, float_dtype, functional_inplace, inplace_variant, torch_derivative,
-                    write_out)
+from ..autograd.grad_mode import is_grad_enabled
+from ._zeta import hurwitz_zeta
+from ._util import (_KINDS, as_operand, binary_dtype, check_kind as _check_kind, float_dtype, functional_inplace,
+                    inplace_variant, require_tensor, torch_derivative, write_out)
 
 __all__ = [
     "abs", "absolute", "acos", "arccos", "acosh", "arccosh", "add", "addcdiv", "addcmul", "angle", "asin", "arcsin",
@@ -56,6 +59,8 @@ def alias(op, name):
         return op(*args, **kwargs)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"torch.{name}: alias of torch.{op.__name__}."
+    if hasattr(op, "check_dtype"):
+        fn.check_dtype = op.check_dtype
     return fn
 
 
@@ -76,9 +81,12 @@ def binary(name, jfn, grad_name, result_dtype=binary_dtype, compute_dtype=None, 
     kernels = _kernels(lambda dtype, a, b: jfn(_cast(a, dtype), _cast(b, dtype)), grad_name)
     kernel_name = kernel_name or f"{name}_cpu"
 
+    def check_args(input, other, **kwargs):
+        if tensor_other:
+            require_tensor(name, "other", 2, other)
+
     def op(input, other, *, out=None):
-        if tensor_other and not isinstance(other, Tensor):
-            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+        check_args(input, other)
         input, other = as_operand(input), as_operand(other)
         dt = result_dtype(input, other)
         _check_kind(dt, kinds, kernel_name)
@@ -89,26 +97,40 @@ def binary(name, jfn, grad_name, result_dtype=binary_dtype, compute_dtype=None, 
         return write_out(out, apply(_pick(kernels, input, other), (input, other), (dt.jax,)))
     op.__name__ = name
     op.__doc__ = f"torch.{name}(input, other): elementwise, with torch's type promotion."
+    op.check_args = check_args
     return op
 
 
-def unary(name, jfn, grad_name, compute=float_dtype, kinds="bifc", kernel_name=None, bool_error=None):
+def _refusals(refuse):
+    """A check raising torch's own error for the dtype categories in ``refuse`` ({"b": (type,
+    message)}, letters as for check_kind): errors torch raises before its kernel dispatch, and so
+    before an in-place write's overlap check."""
+    def check(input):
+        error = refuse.get(_KINDS[input.dtype.category])
+        if error is not None:
+            raise error[0](error[1])
+    return check
+
+
+def unary(name, jfn, grad_name, compute=float_dtype, kinds="bifc", kernel_name=None, refuse=None):
     """A unary op computing ``jfn`` in ``compute(input dtype)`` (default: ints and bool go to the
-    default float; None keeps the dtype). ``kinds``: input dtype categories torch accepts;
-    ``bool_error``: torch's RuntimeError message for bool input."""
+    default float; None keeps the dtype). ``kinds``: input dtype categories torch's kernel takes;
+    ``refuse``: torch's explicit errors for some categories (see :func:`_refusals`), also the
+    op's ``check_dtype`` for its in-place form."""
     k = Kernel(lambda dtype, a: jfn(a.astype(dtype)), grad_name)
     kernel_name = kernel_name or f"{name}_cpu"
+    check_dtype = _refusals(refuse or {})
 
     def op(input, *, out=None):
+        check_dtype(input)
         dt = input.dtype
-        if bool_error and dt is _dtype.bool:
-            raise RuntimeError(bool_error)
         _check_kind(dt, kinds, kernel_name)
         if compute is not None:
             dt = compute(dt)
         return write_out(out, apply(k, (input,), (dt.jax,)))
     op.__name__ = name
     op.__doc__ = f"torch.{name}(input): elementwise."
+    op.check_dtype = check_dtype
     return op
 
 
@@ -285,7 +307,8 @@ _nextafter = torch_derivative(jnp.nextafter, lambda a, b, out: (a != b).astype(a
 
 xlogy = binary("xlogy", _xlogy, ("XlogyBackward0", "XlogyBackward2", "XlogyBackward1"), compute_dtype=float_dtype,
                kinds="bif")
-copysign = binary("copysign", _copysign, ("CopysignBackward0", "CopysignBackward1"), compute_dtype=float_dtype)
+copysign = binary("copysign", _copysign, ("CopysignBackward0", "CopysignBackward1"), compute_dtype=float_dtype,
+                  kinds="bif")
 atan2 = binary("atan2", _atan2, "Atan2Backward0", compute_dtype=float_dtype, kinds="bif", tensor_other=True)
 ldexp = binary("ldexp", lambda a, b: a * jnp.exp2(b), "LdexpBackward0", compute_dtype=float_dtype, tensor_other=True)
 hypot = binary("hypot", _hypot, "HypotBackward0", kinds="f", tensor_other=True)
@@ -335,8 +358,10 @@ def _keep_ints(jfn):
 
 
 def _abs(a):
-    if _is_int(a) or jnp.iscomplexobj(a):
+    if _is_int(a):
         return jnp.abs(a)
+    if jnp.iscomplexobj(a):  # |z| is inf when a part is, even with a NaN other part (C99's hypot, as torch)
+        return jnp.where(jnp.isinf(a.real) | jnp.isinf(a.imag), jnp.inf, jnp.abs(a)).astype(a.real.dtype)
     return _abs_real(a)
 
 
@@ -374,23 +399,25 @@ _rsqrt = torch_derivative(jax.lax.rsqrt, lambda a, out: -0.5 * out * out * out)
 
 _NEG_BOOL = ("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, "
              "use the `~` or `logical_not()` operator instead.")
-neg = unary("neg", jnp.negative, "NegBackward0", compute=None, bool_error=_NEG_BOOL)
+neg = unary("neg", jnp.negative, "NegBackward0", compute=None, refuse={"b": (RuntimeError, _NEG_BOOL)})
 abs = unary("abs", _abs, "AbsBackward0", compute=None, kinds="ifc")
-sign = unary("sign", _sign, "SignBackward0", compute=None, kinds="bif")
+sign = unary("sign", _sign, "SignBackward0", compute=None, kinds="bif",
+             refuse={"c": (NotImplementedError, "Unlike NumPy, torch.sign is not intended to support complex numbers. "
+                                                "Please use torch.sgn instead.")})
 sgn = unary("sgn", _sign, "SgnBackward0", compute=None)
 square = unary("square", jnp.square, "PowBackward0", compute=lambda dt: _dtype.int64 if dt is _dtype.bool else dt)
-ceil = unary("ceil", _keep_ints(jnp.ceil), "CeilBackward0", compute=None, kinds="if", kernel_name="ceil_vml_cpu")
-floor = unary("floor", _keep_ints(jnp.floor), "FloorBackward0", compute=None, kinds="if",
-              kernel_name="floor_vml_cpu")
-trunc = unary("trunc", _keep_ints(jnp.trunc), "TruncBackward0", compute=None, kinds="if",
-              kernel_name="trunc_vml_cpu")
+ceil, floor, trunc = (unary(name, _keep_ints(fn), f"{name.capitalize()}Backward0", compute=None, kinds="if",
+                             kernel_name=f"{name}_vml_cpu",
+                             refuse={"c": (NotImplementedError, f"{name} is not supported for complex inputs")})
+                       for name, fn in (("ceil", jnp.ceil), ("floor", jnp.floor), ("trunc", jnp.trunc)))
 frac = unary("frac", lambda a: a - jnp.trunc(a), "FracBackward0", compute=None, kinds="f")
 signbit = unary("signbit", lambda a: a < 0 if _is_int(a) else jnp.signbit(a), "SignbitBackward0", compute=None,
                 kinds="bif")
 bitwise_not = unary("bitwise_not", jnp.invert, "BitwiseNotBackward0", compute=None, kinds="bi")
 logical_not = unary("logical_not", jnp.logical_not, "LogicalNotBackward0", compute=None)
 relu = unary("relu", lambda a: jnp.where(a <= 0, jnp.zeros((), a.dtype), a), "ReluBackward0", compute=None,
-             kinds="bif", bool_error="Boolean inputs not supported for relu")
+             kinds="bif", refuse={"b": (RuntimeError, "Boolean inputs not supported for relu"),
+                                  "c": (NotImplementedError, "clamp is not supported for complex types")})
 angle = unary("angle", _angle, "AngleBackward0")
 
 # float-valued: integer and bool tensors give the default float
@@ -418,8 +445,10 @@ sqrt = unary("sqrt", jnp.sqrt, "SqrtBackward0")
 rsqrt = unary("rsqrt", _rsqrt, "RsqrtBackward0")
 reciprocal = unary("reciprocal", jnp.reciprocal, "ReciprocalBackward0")
 sigmoid = unary("sigmoid", jax.nn.sigmoid, "SigmoidBackward0")
-deg2rad = unary("deg2rad", lambda a: a * (math.pi / 180), "Deg2RadBackward0", kinds="bif")
-rad2deg = unary("rad2deg", lambda a: a * (180 / math.pi), "Rad2DegBackward0", kinds="bif")
+deg2rad = unary("deg2rad", lambda a: a * (math.pi / 180), "Deg2RadBackward0",
+                refuse={"c": (RuntimeError, "deg2rad is not supported for complex tensors.")})
+rad2deg = unary("rad2deg", lambda a: a * (180 / math.pi), "Rad2DegBackward0",
+                refuse={"c": (RuntimeError, "rad2deg is not supported for complex tensors.")})
 erf = unary("erf", jax.lax.erf, "ErfBackward0", kinds="bif", kernel_name="erf_vml_cpu")
 erfc = unary("erfc", jax.lax.erfc, "ErfcBackward0", kinds="bif", kernel_name="erfc_vml_cpu")
 erfinv = unary("erfinv", jax.lax.erf_inv, "ErfinvBackward0", kinds="bif", kernel_name="erfinv_vml_cpu")
@@ -515,16 +544,27 @@ _nan_to_num = Kernel(lambda a, nan, posinf, neginf: jnp.nan_to_num(a, nan=nan, p
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     """torch.nan_to_num: NaN, +inf and -inf replaced (infinities by the dtype's extremes by default)."""
+    if input.dtype.is_complex and input.requires_grad and is_grad_enabled():
+        raise RuntimeError("nan_to_num does not support automatic differentiation for outputs with complex dtype.")
     return write_out(out, apply(_nan_to_num, (input, nan, posinf, neginf)))
 
 
+@functools.cache
+def _higher_polygamma(n):
+    """polygamma(n >= 2) as torch computes it, (-1)^(n+1) n! zeta(n + 1, x) (so its values at
+    the poles are torch's), differentiated as torch: polygamma(n + 1, x)."""
+    def value(a):
+        return ((-1) ** (n + 1) * math.factorial(n) * hurwitz_zeta(jnp.full_like(a, n + 1), a)).astype(a.dtype)
+    return torch_derivative(value, lambda a, out: _higher_polygamma(n + 1)(a))
+
+
 def _polygamma_fn(n, dtype, a):
-    a = a.astype(dtype)
+    a = a.astype(jnp.float32 if dtype in (jnp.float16, jnp.bfloat16) else dtype)  # torch's opmath for halves
     if n == 0:
-        return _digamma(a)
-    if n == 1:  # torch's trigamma is 0 at +inf (the limit); its higher orders give NaN there, as JAX's
+        return _digamma(a).astype(dtype)
+    if n == 1:  # torch's trigamma is 0 at +inf (the limit)
         return jnp.where(jnp.isposinf(a), 0, jsp.polygamma(n, a)).astype(dtype)
-    return jsp.polygamma(n, a)
+    return _higher_polygamma(n)(a).astype(dtype)
 
 
 _polygamma = Kernel(_polygamma_fn, "PolygammaBackward0")
@@ -703,6 +743,7 @@ _heaviside = Kernel(lambda a, b: jnp.where(a == 0, b, a > 0).astype(a.dtype), "N
 def heaviside(input, values, *, out=None):
     """torch.heaviside: ``values`` where input is zero, else 1 above zero and 0 otherwise (NaN
     included, as torch); not differentiable, as in torch."""
+    require_tensor("heaviside", "values", 2, values)
     if input.dtype is not values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     if input.dtype.category == 3:
@@ -782,9 +823,15 @@ _WITH_INPLACE = (
     "floor_divide fmod frac ldexp lerp lgamma log log10 log1p log2 logical_and logical_not logical_or logical_xor "
     "logit hypot i0 igamma igammac mul multiply nan_to_num neg negative nextafter pow rad2deg reciprocal remainder "
     "round rsqrt sigmoid sign sgn sin sinc sinh sqrt square sub subtract tan tanh true_divide trunc xlogy relu").split()
+
+
+_real_abs_only = _refusals({"c": (RuntimeError, "In-place abs is not supported for complex tensors.")})
+_INPLACE_CHECKS = {"abs": _real_abs_only, "absolute": _real_abs_only}
 for _name in _WITH_INPLACE:
-    tensor_method(_name)(globals()[_name])
-    setattr(Tensor, _name + "_", inplace_variant(globals()[_name], _name + "_"))
+    _op = globals()[_name]
+    tensor_method(_name)(_op)
+    _check = _INPLACE_CHECKS.get(_name, getattr(_op, "check_dtype", None))
+    setattr(Tensor, _name + "_", inplace_variant(_op, _name + "_", check=_check))
 for _name in "angle frexp logaddexp logaddexp2 positive signbit float_power heaviside".split():
     tensor_method(_name)(globals()[_name])
 

@@ -131,14 +131,18 @@ def _not_implemented(kernel_name, dtype):
     return NotImplementedError(f'"{kernel_name}" not implemented for \'{_TYPE_NAMES[dtype]}\'')
 
 
-def _float_only(dtype, kernel_name):
-    if dtype.category < 2:
+def _float_only(dtype, kernel_name, complex_ok=True):
+    """torch's NotImplementedError from ``kernel_name`` for an integer or bool (and, unless
+    ``complex_ok``, a complex) ``dtype``."""
+    if dtype.category < 2 or dtype.category == 3 and not complex_ok:
         raise _not_implemented(kernel_name, dtype)
     return dtype
 
 
 def _int_range(low, high, dtype):
     """torch's random_ bounds check for [low, high) in ``dtype``."""
+    if dtype.is_complex:
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     if dtype.category < 2:
@@ -261,8 +265,12 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
 def bernoulli(input, p=None, *, generator=None, out=None):
     """torch.bernoulli: 0/1 draws with probabilities ``input`` (or the scalar ``p``), in input's dtype."""
     probs = input if p is None else _check_p(p, "bernoulli_")
-    if p is None:  # with a scalar p, any dtype takes the 0/1 draws
+    if p is None:  # with a scalar p, any real dtype takes the 0/1 draws
+        if input.dtype.is_complex:
+            raise _not_implemented("bernoulli_tensor_cpu_self_", input.dtype)
         _float_only(input.dtype, "bernoulli_tensor_cpu_p_")
+    elif input.dtype.is_complex:
+        raise _not_implemented("bernoulli_scalar_cpu_", input.dtype)
     return write_out(out, sample(_bernoulli, generator, (probs,), (input._data.shape, input.dtype.jax)))
 
 
@@ -310,11 +318,11 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 
 # ---- in-place samplers: Tensor.uniform_ and friends ----------------------------------------
-def _fill(self, k, params, generator, kernel_name=None):
+def _fill(self, k, params, generator, kernel_name=None, complex_ok=True):
     """Overwrite ``self`` with a sample of its shape and dtype (float dtypes only when
     ``kernel_name`` names torch's kernel for the error)."""
     if kernel_name:
-        _float_only(self.dtype, kernel_name)
+        _float_only(self.dtype, kernel_name, complex_ok)
     return self._inplace_(sample(k, generator, params, (self._data.shape, self.dtype.jax)))
 
 
@@ -333,6 +341,8 @@ def normal_(self, mean=0, std=1, *, generator=None):
 
 @tensor_method()
 def bernoulli_(self, p=0.5, *, generator=None):
+    if self.dtype.is_complex:
+        raise _not_implemented("bernoulli_scalar_cpu_", self.dtype)
     return _fill(self, _bernoulli, (_check_p(p, "bernoulli_"),), generator)
 
 
@@ -365,7 +375,7 @@ def geometric_(self, p, *, generator=None):
     """Tensor.geometric_(p): trials up to the first success, on {1, 2, ...}."""
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
-    if self.dtype is _dtype.bool:
+    if self.dtype is _dtype.bool or self.dtype.is_complex:
         raise _not_implemented("geometric_cpu", self.dtype)
     return _fill(self, _geometric, (p,), generator)
 
@@ -374,7 +384,7 @@ def geometric_(self, p, *, generator=None):
 def log_normal_(self, mean=1, std=2, *, generator=None):
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
-    return _fill(self, _log_normal, (mean, std), generator, "log_normal_cpu")
+    return _fill(self, _log_normal, (mean, std), generator, "log_normal_cpu", complex_ok=False)
 
 
 @tensor_method()

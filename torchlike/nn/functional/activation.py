@@ -10,7 +10,7 @@ from ... import _dtype
 from ..._dispatch import Kernel, apply
 from ..._tensor import _wrap_dim, tensor_method
 from ...ops import pointwise as _ops
-from ...ops._util import check_kind, torch_derivative
+from ...ops._util import check_kind, check_scalar_fits, torch_derivative
 from ...ops.random import sample
 
 __all__ = ["elu", "elu_", "selu", "selu_", "celu", "celu_", "hardshrink", "hardsigmoid", "hardtanh", "hardtanh_",
@@ -95,9 +95,9 @@ def _run(name, input, *args, inplace=False):
 
 
 def _torch_op(op, input, inplace=False):
-    """nn.functional's form of an op the torch namespace has: the same kernel and backward."""
-    out = op(input)
-    return input._inplace_(out) if inplace else out
+    """nn.functional's form of an op the torch namespace has: the same kernel and backward (and
+    its in-place form, with torch's checks in torch's order)."""
+    return getattr(input, op.__name__ + "_")() if inplace else op(input)
 
 
 def elu(input, alpha=1.0, inplace=False):
@@ -196,6 +196,11 @@ def tanhshrink(input):
 
 
 def threshold(input, threshold, value, inplace=False):
+    """torch.nn.functional.threshold: ``value`` where input <= threshold; integer tensors keep
+    their dtype (both numbers must fit it, as in torch)."""
+    if input.dtype.category == 1:
+        check_scalar_fits(threshold, input.dtype)
+        check_scalar_fits(value, input.dtype)
     return _run("threshold", input, threshold, value, inplace=inplace)
 
 
