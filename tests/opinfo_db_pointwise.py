@@ -2,7 +2,8 @@
 import numpy as np
 import torch
 
-from opinfo import OpInfo, Sample, T, call_in, grid, layouts_of, shapes_of, special_values, torch_forms
+from opinfo import (OpInfo, Sample, T, call_in, complex_nonfinite, grid, layouts_of, shapes_of, special_values,
+                    torch_forms)
 
 
 # ---- unary ----------------------------------------------------------------------------------------
@@ -257,6 +258,17 @@ _NAN_LAYOUT = ("torch's gradient at NaN depends on where the NaN sits (0 inside 
                "gradient in the scalar loop over a strided input or a tail); torchlike's is always 0")
 _POLE = ("within one ulp of a pole (digamma/lgamma' at -1 ± ulp), both values are rounding noise of size 1/ulp and "
          "differ by tens of percent")
+COMPLEX_SPECIAL = ("complex values with an infinite or NaN part: torch follows C++'s std::complex (C99 Annex G) "
+                   "special cases, and even differs between its own vectorised and scalar paths there; torchlike "
+                   "follows XLA's complex arithmetic (README: complex special values)")
+COMPLEX_SPECIAL_VALUES = ("add", "sub", "subtract", "rsub", "mul", "multiply", "div", "divide", "true_divide",
+                          "reciprocal", "rsqrt", "sqrt", "square", "exp", "exp2", "log2", "sigmoid", "special.expit",
+                          "atan", "arctan", "ldexp", "sgn")
+COMPLEX_BRANCH = ("complex derivatives at branch points and on branch cuts (±1, ±i, 0, the cut of acosh): torch's "
+                  "formulas give NaN or the other side's value, torchlike's JAX derivative 0 or this side's")
+COMPLEX_BRANCH_GRADS = ("acos", "arccos", "asin", "arcsin", "asinh", "arcsinh", "atanh", "arctanh", "acosh",
+                        "arccosh", "log", "log10", "log1p", "sgn")
+
 XFAIL = {
     ("digamma", "*", "value"): (_POLE, "float64[24]"),
     ("digamma", "*", "grad"): (_POLE, "float64"),
@@ -317,5 +329,23 @@ XFAIL = {
                                    "overlapping in-place write", "<expanded>"),
     **{(name, "inplace", "grad"): ("torch records no backward for the in-place logical ops (the gradient passes "
                                    "through as if nothing were written); torchlike's is 0, as torch's own eq_ gives",
-                                   "float64") for name in ("logical_not", "logical_and", "logical_or", "logical_xor")},
+                                   None) for name in ("logical_not", "logical_and", "logical_or", "logical_xor")},
+    **{(name, "*", "value"): (COMPLEX_SPECIAL, complex_nonfinite) for name in COMPLEX_SPECIAL_VALUES},
+    **{(name, "*", "grad"): (COMPLEX_BRANCH, "complex128") for name in COMPLEX_BRANCH_GRADS},
+    ("copysign", "*", "value"): ("torch's bfloat16 NaN carries the sign bit (float NaN converts to 0xFFC0), so "
+                                 "copysign(x, nan) is negative in torch; torchlike's NaN is positive", "bfloat16"),
+    **{(name, "*", "value"): ("bfloat16 exp2: torch's vectorised kernel rounds 2^7.1875 (= 145.8) to 152 and "
+                              "overflows to inf below bfloat16's maximum; torchlike rounds the float32 value, 148",
+                              "bfloat16") for name in ("exp2", "ldexp")},
+    **{(name, "*", "value"): ("bfloat16 remainder of a tiny dividend by a huge divisor (1e-30 % 1e30): torch's "
+                              "kernel gives NaN, torchlike the dividend's rounding (the true result)", "bfloat16")
+       for name in ("remainder", "fmod")},
+    ("logaddexp", "*", "error"): ("torch implements logaddexp for complex tensors; torchlike refuses them "
+                                  "(NotImplementedError, README)", "Complex"),
+    ("pow", "*", "grad"): ("a complex base with a bool exponent: torch's backward raises (bool subtraction); "
+                           "torchlike differentiates", "bool"),
+    ("float_power", "*", "grad"): ("a complex base with a bool exponent: torch's gradient is NaN; torchlike's "
+                                   "the derivative", "bool"),
+    ("ldexp", "*", "grad"): ("a real tensor scaled by a complex exponent: torch's backward raises on the dtype "
+                             "mix; torchlike differentiates", "complex64"),
 }

@@ -747,6 +747,9 @@ def _norm_dtype(op, x, dtype):
     if x.dtype.category < 2:
         raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got "
                            f"{_TYPE_NAMES[x.dtype]}")
+    if dtype is not None and dtype.is_complex != x.dtype.is_complex:
+        kind = "complex for complex" if x.dtype.is_complex else "real for real"
+        raise RuntimeError(f"{op}: dtype should be {kind} inputs, but got {_TYPE_NAMES[dtype]}")
     return dtype or x.dtype
 
 

@@ -118,7 +118,7 @@ xlog1py = _pw.binary("xlog1py", _xlog1py,
                      ("SpecialXlog1PyBackward0", "SpecialXlog1PyBackward2", "SpecialXlog1PyBackward1"),
                      compute_dtype=float_dtype, kinds="bif")
 zeta = _pw.binary("zeta", _zeta, ("SpecialZetaBackward0", "SpecialZetaBackward2", "SpecialZetaBackward1"),
-                  compute_dtype=float_dtype, kinds="bif")
+                  compute_dtype=float_dtype, kinds="bid")
 
 
 # ---- non-differentiable kernels: float64 series and integrals --------------------------------------------

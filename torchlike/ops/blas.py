@@ -458,7 +458,7 @@ def _einsum_fn(equation, shapes, *xs):
 
 
 _einsum = Kernel(_einsum_fn, "ViewBackward0")
-_einsum_bool = Kernel(lambda equation, shapes, dtype, a: _einsum_fn(equation, shapes, a.astype(dtype)),
+_einsum_cast = Kernel(lambda equation, shapes, dtype, a: _einsum_fn(equation, shapes, a.astype(dtype)),
                       "ViewBackward0")
 
 
@@ -592,16 +592,16 @@ def _einsum_plan(equation, shapes):
 
 def einsum(*args):
     """torch.einsum, string or sublist form, with torch's validation and its broadcasting
-    of size-1 dims. Operands must share a dtype; a lone bool operand sums into int64."""
+    of size-1 dims. Operands must share a dtype; a lone bool or integer operand sums into int64."""
     equation, operands = _einsum_args(args)
     equation, targets, summed = _einsum_plan(equation, tuple(tuple(o.shape) for o in operands))
     for o in operands[1:]:
         if o.dtype is not operands[0].dtype:
             raise RuntimeError(f"expected scalar type {_TYPE_NAMES[operands[0].dtype]} but found "
                                f"{_TYPE_NAMES[o.dtype]}")
-    if operands[0].dtype is _dtype.bool:
-        if len(operands) > 1:
-            raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
-        dt = _dtype.int64 if summed else _dtype.bool
-        return apply(_einsum_bool, operands, (equation, targets, dt.jax))
+    if operands[0].dtype is _dtype.bool and len(operands) > 1:
+        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+    if len(operands) == 1 and operands[0].dtype.category < 2:  # a lone operand's sum: torch.sum's int64
+        dt = _dtype.int64 if summed else operands[0].dtype
+        return apply(_einsum_cast, operands, (equation, targets, dt.jax))
     return apply(_einsum, tuple(operands), (equation, targets))

@@ -443,12 +443,23 @@ def _spaced_fn(n, dtype, compute, log, start, end, step, base):
     values = s if n == 1 else jnp.where(i < n // 2, s + step * i, e - step * (n - 1 - i))
     if log:
         values = jnp.power(jnp.asarray(base, compute), values)
-    if jnp.issubdtype(dtype, jnp.integer):  # through int64, so out-of-range values wrap as in torch
-        values = values.astype(jnp.int64)
+    if jnp.issubdtype(dtype, jnp.integer):
+        values = _c_cast(values, dtype)
     return jnp.broadcast_to(values, (n,)).astype(dtype)
 
 
+def _c_cast(values, dtype):
+    """Floats to an integer dtype as torch's C++ casts do on x86: truncated to int (int64 for
+    int64), an out-of-range value becoming that type's minimum, then wrapped to the dtype."""
+    via = jnp.int64 if jnp.dtype(dtype).itemsize == 8 else jnp.int32
+    info = jnp.iinfo(via)
+    fits = (values > float(info.min) - 1) & (values < float(info.max) + 1)
+    return jnp.where(fits, jnp.trunc(jnp.where(fits, values, 0)).astype(via), info.min).astype(dtype)
+
+
 _spaced = Kernel(_spaced_fn, "LinspaceBackward0")
+
+
 def _integer_bound(value, dtype):
     """A linspace/logspace bound converted to an integer dtype as torch converts scalars:
     truncated, negative ints wrapping into unsigned types, anything else out of range a RuntimeError."""
@@ -475,8 +486,10 @@ def _spaced_tensor(name, start, end, steps, base, dtype, out, device, requires_g
         compute = np.dtype(np.float64)
     elif dtype.category == 1:
         compute = np.dtype(np.float64)
-        if steps:  # torch converts the bounds only when there are values to compute
+        if steps and name == "linspace":  # torch converts the bounds only when there are values to compute
             start, end = _integer_bound(start, dtype), _integer_bound(end, dtype)
+    elif dtype in (_dtype.float16, _dtype.bfloat16):
+        compute = np.dtype(np.float32)  # torch's opmath type for half precision
     else:
         compute = dtype.jax
     # the step is divided here, exactly in ``compute``: XLA would multiply by a rounded reciprocal

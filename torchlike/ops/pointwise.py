@@ -219,8 +219,8 @@ mul = binary("mul", jnp.multiply, "MulBackward0")
 multiply = mul
 _true_div = binary("div", jnp.true_divide, ("DivBackward0", "DivBackward0", "MulBackward0"),
                    compute_dtype=float_dtype)
-_trunc_div = binary("div", lambda a, b: jax.lax.div(a, b) if _is_int(a) else jnp.trunc(a / b), "DivBackward1",
-                    kinds="ifc", kernel_name="div_trunc_cpu", check=_check_divisor)
+_trunc_div = binary("div", lambda a, b: jax.lax.div(*jnp.broadcast_arrays(a, b)) if _is_int(a) else jnp.trunc(a / b),
+                    "DivBackward1", kinds="ifc", kernel_name="div_trunc_cpu", check=_check_divisor)
 _floor_div = binary("div", jnp.floor_divide, "DivBackward1", kinds="if", kernel_name="div_floor_cpu",
                     check=_check_divisor)
 
@@ -367,8 +367,10 @@ def _abs(a):
 
 def _sign(a):
     """torch's sign: (a > 0) - (a < 0), so NaN gives 0; complex sgn is a / |a|."""
-    if a.dtype == jnp.bool_ or jnp.iscomplexobj(a):
-        return a if a.dtype == jnp.bool_ else jnp.sign(a)
+    if a.dtype == jnp.bool_:
+        return a
+    if jnp.iscomplexobj(a):  # z / |z|, differentiable as torch's sgn (JAX's sign has a zero derivative)
+        return jnp.where(a == 0, 0, a / jnp.where(a == 0, 1, jnp.abs(a))).astype(a.dtype)
     return (a > 0).astype(a.dtype) - (a < 0).astype(a.dtype)
 
 
