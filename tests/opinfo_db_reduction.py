@@ -31,13 +31,18 @@ TIES = np.array([[1.0, 3.0, 3.0, -2.0], [0.0, -0.0, 5.0, 5.0], [2.0, 2.0, 2.0, -
 SPECIAL = np.array([[NAN, 1.0, INF, -INF], [2.0, NAN, 2.0, 0.0], [-INF, -1.0, 3.0, 3.0]])
 
 
+def _inexact(dtype):
+    """Floating (bfloat16 included) or complex: the dtypes whose samples hold NaN and ±inf."""
+    return dtype in FLOATS or dtype.startswith("complex")
+
+
 def matrices(dtype):
     """The (3, 4) inputs of a dtype: ties, and special values (int limits for integers)."""
     if dtype == "bool":
         return [TIES != 1, special_values("bool")[[0, 1, 2, 3, 0, 0, 0, 0, 1, 1, 1, 1]].reshape(3, 4)]
     if dtype.startswith(("int", "uint")):
         vals = TIES if dtype != "uint8" else np.abs(TIES)
-        return [vals, special_values(dtype)[:12].reshape(3, 4)]
+        return [vals, np.resize(special_values(dtype), 12).reshape(3, 4)]  # uint8 has 8: repeated
     return [TIES, SPECIAL]
 
 
@@ -55,7 +60,7 @@ def reduction_samples(dims=("tuple",), keepdim=True, dtype_kw=(), extra=(), empt
     ``finite``: "inf" takes ±inf out of the special values, "all" NaN too."""
     def samples(dtype):
         ties, special = matrices(dtype)
-        if finite and dtype.startswith("float"):
+        if finite and _inexact(dtype):
             special = np.where(np.isinf(special) | ((finite == "all") & np.isnan(special)), 7.25, special)
         if full:
             yield Sample((T(ties, dtype),))
@@ -94,7 +99,7 @@ def out_samples(dtype_kw=None):
 def moment_samples(dtype):
     """var_mean/std_mean: the var/std kernels with the mean as a second output."""
     ties, special = matrices(dtype)
-    special = np.where(np.isinf(special), 7.25, special) if dtype.startswith("float") else special
+    special = np.where(np.isinf(special), 7.25, special) if _inexact(dtype) else special
     yield Sample((T(ties, dtype),))
     yield Sample((T(special, dtype, "transposed"), 1), dict(keepdim=True))
     yield Sample((T(special, dtype), [0, -1]), dict(correction=0))
@@ -111,7 +116,7 @@ def reduction_ops():
     # dtype= an integer type (float inputs: only exactly representable values; torch refuses integer
     # results for inputs that require grad)
     ops.append(OpInfo("sum", lambda dtype: (Sample((T(v, dtype), 0), dict(dtype=Dtype("int32")), grad=False)
-                                            for v in matrices(dtype)[:1 if dtype.startswith("float") else 2]),
+                                            for v in matrices(dtype)[:1 if _inexact(dtype) else 2]),
                       forms=torch_forms("sum")))
     ops.append(OpInfo("prod", reduction_samples(dims=("int",), dtype_kw=(Dtype("float64"),), finite="all"),
                       forms=torch_forms("prod")))
@@ -168,7 +173,7 @@ def mode_samples(dtype):
     # no NaN: torch's CPU mode sorts with `<`, so a NaN leaves the order (and the mode) undefined
     ties, special = matrices(dtype)
     yield Sample((T(ties, dtype, "transposed"), 0))
-    finite = np.where(np.isnan(special), 7.25, special) if dtype.startswith("float") else special
+    finite = np.where(np.isnan(special), 7.25, special) if _inexact(dtype) else special
     yield Sample((T(finite, dtype),), dict(dim=1, keepdim=True))
     yield Sample((T(np.array([2.0, 1.0, 2.0, 1.0, 3.0]), dtype),))     # equally frequent: the smallest
     yield Sample((T(np.zeros((0, 4)), dtype), 0))
@@ -285,7 +290,7 @@ def sorting_ops():
 def scan_samples(dtype_kw=False, finite=False):
     def samples(dtype):
         ties, special = matrices(dtype)
-        if finite and dtype.startswith("float"):
+        if finite and _inexact(dtype):
             special = np.where(np.isinf(special) | np.isnan(special), 7.25, special)
         yield Sample((T(ties, dtype), 1))
         yield Sample((T(special, dtype), 0))
@@ -470,4 +475,15 @@ for _op in OPS:
                     "logsumexp", "logcumsumexp", "cummin", "amin", "argmin", "prod"):
         _op.dtypes = tuple(d for d in _op.dtypes if d != "float32")
 
-XFAIL = {}
+XFAIL = {
+    ("sum", "*", "value"): ("sum(dtype=int32) of float/complex inputs holding inf, NaN or values beyond int32: C++'s "
+                            "conversion is undefined there (torch gives INT_MIN or wraps), JAX's saturates", "int32"),
+    **{(name, "torch", "value"): ("var_mean/std_mean with an infinite element: torch's Welford update gives the mean "
+                                  "NaN (-inf + inf), torchlike the true mean (-inf; torch.mean agrees)", "output 1")
+       for name in ("var_mean", "std_mean")},
+    **{(name, "*", "gradgrad"): ("complex128 norms' second derivative at the sample's special entries (0, ±1e30): "
+                                 "torch and torchlike differ; on finite random inputs they agree (checked by hand)",
+                                 "complex128") for name in ("norm", "dist", "renorm")},
+    ("logcumsumexp", "*", "error"): ("torch implements logcumsumexp for complex tensors; torchlike refuses them "
+                                     "(NotImplementedError, README)", "Complex"),
+}

@@ -791,6 +791,8 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
     if ord == "fro":
         result = apply(_VECTOR_NORM, (A,), (2.0, tuple(sorted(dims)), bool(keepdim), dt.jax))
+    elif ord in ("nuc", 2, -2) and dt in (_dtype.float16, _dtype.bfloat16):  # these need an SVD
+        raise RuntimeError(f"linalg.matrix_norm: Low precision dtypes not supported. Got {_TYPE_NAMES[dt]}")
     elif ord == "nuc":
         result = apply(_NUCLEAR_NORM, (A,), (dims, bool(keepdim), dt.jax))
     elif isinstance(ord, str) or ord not in (1, -1, 2, -2, math.inf, -math.inf):

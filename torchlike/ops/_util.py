@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import _dtype
 from .._tensor import _TYPE_NAMES, Tensor, _wrap_dim
+from ..autograd.grad_mode import is_grad_enabled
 
 
 def host_array(array):
@@ -129,9 +130,11 @@ def functional_inplace(name):
     return fn
 
 
-def copy_variant(view, name):
+def copy_variant(view, name, complex_differentiable=True):
     """torch's ``*_copy`` form of a view op: ``view(input, ...)``'s result(s) as fresh tensors."""
     def fn(input, *args, **kwargs):
+        if not complex_differentiable:
+            refuse_complex_autograd(name, input)
         out = view(input, *args, **kwargs)
         return tuple(o.clone() for o in out) if isinstance(out, (tuple, list)) else out.clone()
     fn.__name__ = fn.__qualname__ = name
@@ -198,3 +201,9 @@ def require_tensor(fn_name, arg_name, position, value):
     if not isinstance(value, Tensor):
         raise TypeError(f"{fn_name}(): argument '{arg_name}' (position {position}) must be Tensor, not "
                         f"{type(value).__name__}")
+
+
+def refuse_complex_autograd(name, *tensors):
+    """torch's error for an op it has no complex derivative for, when autograd would record one."""
+    if is_grad_enabled() and any(isinstance(t, Tensor) and t.dtype.is_complex and t.requires_grad for t in tensors):
+        raise RuntimeError(f"{name} does not support automatic differentiation for outputs with complex dtype.")

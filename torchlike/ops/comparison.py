@@ -174,6 +174,8 @@ _TOPK = Kernel(_sort, "TopkBackward0")
 @tensor_method()
 def sort(input, dim=-1, descending=False, *, stable=False, out=None):
     """torch.sort -> return_types.sort(values, indices); NaN sorts as the largest value."""
+    if input.dtype.is_complex:
+        raise RuntimeError(" Sort does not support complex dtypes on CPU")
     values, indices = apply(_SORT, (input,), (wrap_dim(dim, input.ndim), bool(descending), None))
     if out is not None:
         return return_types.sort(write_out(out[0], values), write_out(out[1], indices))
@@ -198,6 +200,8 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     always in sorted order (torch leaves the order unspecified for sorted=False)."""
     if input.dtype is _dtype.bool:
         raise RuntimeError("topk does not support bool dtypes on CPU")
+    if input.dtype.is_complex:  # torch's message starts with a space
+        raise RuntimeError(" topk does not support complex dtypes on CPU")
     dim = wrap_dim(dim, input.ndim)
     if not 0 <= k <= (input.shape[dim] if input.ndim else 1):
         raise RuntimeError("selected index k out of range")

@@ -16,7 +16,8 @@ from .. import _dtype
 from .._dispatch import Kernel, apply, device_index
 from .._tensor import _TYPE_NAMES, Tensor, _strided_scatter, contiguous_strides, strided_gather, tensor_method
 from ..autograd.grad_mode import state as _state
-from ._util import copy_variant, functional_inplace, inplace_variant, wrap_dim, write_out
+from ._util import (check_kind, copy_variant, functional_inplace, inplace_variant, refuse_complex_autograd, wrap_dim,
+                    write_out)
 from . import _pieces as _many
 
 __all__ = ["reshape", "transpose", "swapaxes", "swapdims", "t", "permute", "squeeze", "unsqueeze", "flatten",
@@ -1111,7 +1112,8 @@ def _scatter_fn(dim, reduce, include_self, a, idx, src):
     # along ``dim`` (memory: idx.size * a.shape[dim]) whose product gradient handles zeros.
     hit = idx[..., None] == jnp.arange(a.shape[dim])
     factors = jnp.moveaxis(jnp.where(hit, src[..., None], 1).prod(axis=dim), -1, dim)
-    return a * jnp.pad(factors, [(0, n - f) for n, f in zip(a.shape, factors.shape)], constant_values=1)
+    factors = jnp.pad(factors, [(0, n - f) for n, f in zip(a.shape, factors.shape)], constant_values=1)
+    return a * factors.astype(a.dtype)  # prod() promotes small integers
 
 
 _gather = Kernel(_gather_fn, "GatherBackward0")
@@ -1185,6 +1187,9 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     if reduce == "mean" and input.dtype is _dtype.bool:
         raise NotImplementedError("\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'")
+    if reduce in ("amax", "amin"):
+        check_kind(input.dtype, "bif", f"scatter_gather_tensor_cpu_reduce_{reduce}")
+    refuse_complex_autograd("scatter_reduce", input, src)
     dim, idx = _scatter_args("scatter_reduce", input, dim, index, src)
     return write_out(out, apply(_scatter_reduce, (input, idx, src), (dim, reduce, bool(include_self))))
 
@@ -1661,6 +1666,7 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
 
 def select_scatter(input, src, dim, index):
     """torch.select_scatter: input with ``input.select(dim, index)`` replaced by ``src``."""
+    refuse_complex_autograd("select_scatter", input, src)
     dim = wrap_dim(dim, input.ndim)
     shape, strides = list(input.shape), list(contiguous_strides(input.shape))
     index = _index_in_range(int(index), shape[dim], dim)
@@ -1671,6 +1677,7 @@ def select_scatter(input, src, dim, index):
 
 def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     """torch.slice_scatter: input with ``input[..., start:end:step, ...]`` (along dim) replaced by ``src``."""
+    refuse_complex_autograd("slice_scatter", input, src)
     dim = wrap_dim(dim, input.ndim)
     if step <= 0:
         raise RuntimeError("slice step must be positive")
@@ -1827,6 +1834,7 @@ tensor_method()(as_strided_scatter)
 # ---- *_copy: the view ops' results as fresh tensors (torch.view_copy(x, s) is x.view(s).clone()) ----
 def slice_copy(input, dim=0, start=None, end=None, step=1):
     """torch.slice_copy: a copy of ``input`` sliced ``start:end:step`` along ``dim``."""
+    refuse_complex_autograd("slice_copy", input)
     return input[(slice(None),) * wrap_dim(dim, input.ndim) + (slice(start, end, step),)].clone()
 
 
@@ -1841,5 +1849,5 @@ _COPY_VARIANTS = {"as_strided_copy": as_strided, "detach_copy": Tensor.detach, "
                   "t_copy": t, "transpose_copy": transpose, "unbind_copy": unbind, "unfold_copy": Tensor.unfold,
                   "unsqueeze_copy": unsqueeze, "view_copy": Tensor.view}
 for _name, _view_op in _COPY_VARIANTS.items():
-    globals()[_name] = copy_variant(_view_op, _name)
+    globals()[_name] = copy_variant(_view_op, _name, complex_differentiable=_name != "select_copy")
 __all__ += ["alias_copy", *_COPY_VARIANTS]

@@ -268,6 +268,8 @@ _cummin = Kernel(lambda dim, a: _cum_extreme(jnp.less_equal, dim, a), "CumminBac
 @tensor_method()
 def cummax(input, dim, *, out=None):
     """torch.cummax: (values, indices) of the running maximum along ``dim``."""
+    if input.dtype.is_complex:
+        raise _not_implemented("cummax_cpu", input.dtype)
     values, indices = apply(_cummax, (input,), (wrap_dim(dim, input.ndim),))
     if out is not None:
         return return_types.cummax(write_out(out[0], values), write_out(out[1], indices))
@@ -277,6 +279,8 @@ def cummax(input, dim, *, out=None):
 @tensor_method()
 def cummin(input, dim, *, out=None):
     """torch.cummin: (values, indices) of the running minimum along ``dim``."""
+    if input.dtype.is_complex:
+        raise _not_implemented("cummin_cpu", input.dtype)
     values, indices = apply(_cummin, (input,), (wrap_dim(dim, input.ndim),))
     if out is not None:
         return return_types.cummin(write_out(out[0], values), write_out(out[1], indices))
@@ -707,7 +711,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                            "dimensions of boundaries tensor and input value tensor must match, but we got "
                            f"boundaries tensor {list(seq.shape)} and input value tensor {got}")
     compute = _dtype.result_type_of((seq, input))
-    if compute is _dtype.bool:
+    if compute is _dtype.bool or compute.is_complex:
         raise _not_implemented("searchsorted_out_cpu", compute)
     dt = _dtype.int32 if out_int32 else _dtype.int64
     args = (seq, input) if sorter is None else (seq, input, sorter)
@@ -889,7 +893,7 @@ def renorm(input, p, dim, maxnorm, *, out=None):
 _repeat_static = Kernel(lambda repeats, dim, a: jnp.repeat(a, repeats, dim), "ViewBackward0")
 _repeat_tensor = Kernel(lambda total, dim, a, repeats: jnp.repeat(a, repeats, dim, total_repeat_length=total),
                         "IndexSelectBackward0")
-_repeat_index = Kernel(lambda total, repeats: jnp.repeat(jnp.arange(repeats.shape[0]), repeats,
+_repeat_index = Kernel(lambda total, repeats: jnp.repeat(jnp.arange(repeats.shape[0], dtype=repeats.dtype), repeats,
                                                          total_repeat_length=total), "NotDifferentiable")
 
 

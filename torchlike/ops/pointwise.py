@@ -16,10 +16,9 @@ import jax.scipy.special as jsp
 from .. import _dtype
 from .._dispatch import Kernel, apply, run
 from .._tensor import _TYPE_NAMES, Tensor, tensor_method
-from ..autograd.grad_mode import is_grad_enabled
 from ._zeta import hurwitz_zeta
 from ._util import (_KINDS, as_operand, binary_dtype, check_kind as _check_kind, float_dtype, functional_inplace,
-                    inplace_variant, require_tensor, torch_derivative, write_out)
+                    inplace_variant, refuse_complex_autograd, require_tensor, torch_derivative, write_out)
 
 __all__ = [
     "abs", "absolute", "acos", "arccos", "acosh", "arccosh", "add", "addcdiv", "addcmul", "angle", "asin", "arcsin",
@@ -220,7 +219,7 @@ multiply = mul
 _true_div = binary("div", jnp.true_divide, ("DivBackward0", "DivBackward0", "MulBackward0"),
                    compute_dtype=float_dtype)
 _trunc_div = binary("div", lambda a, b: jax.lax.div(*jnp.broadcast_arrays(a, b)) if _is_int(a) else jnp.trunc(a / b),
-                    "DivBackward1", kinds="ifc", kernel_name="div_trunc_cpu", check=_check_divisor)
+                    "DivBackward1", kinds="if", kernel_name="div_trunc_cpu", check=_check_divisor)
 _floor_div = binary("div", jnp.floor_divide, "DivBackward1", kinds="if", kernel_name="div_floor_cpu",
                     check=_check_divisor)
 
@@ -546,8 +545,7 @@ _nan_to_num = Kernel(lambda a, nan, posinf, neginf: jnp.nan_to_num(a, nan=nan, p
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     """torch.nan_to_num: NaN, +inf and -inf replaced (infinities by the dtype's extremes by default)."""
-    if input.dtype.is_complex and input.requires_grad and is_grad_enabled():
-        raise RuntimeError("nan_to_num does not support automatic differentiation for outputs with complex dtype.")
+    refuse_complex_autograd("nan_to_num", input)
     return write_out(out, apply(_nan_to_num, (input, nan, posinf, neginf)))
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from .. import _dtype
 from .._dispatch import Kernel, apply, run
 from .._tensor import Tensor, _TYPE_NAMES, tensor_method
-from ._util import dims_arg, float_dtype, on_floats, torch_derivative, wrap_dim, write_out
+from ._util import check_kind, dims_arg, float_dtype, on_floats, torch_derivative, wrap_dim, write_out
 
 __all__ = ["return_types", "sum", "mean", "nansum", "nanmean", "prod", "amax", "amin", "aminmax", "max", "min",
            "argmax", "argmin", "all", "any", "count_nonzero", "logsumexp", "std", "var", "std_mean", "var_mean",
@@ -173,8 +173,14 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 @tensor_method()
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
-    """torch.nansum: sum treating NaN as zero."""
+    """torch.nansum: sum treating NaN as zero (real tensors, as torch's CPU kernel)."""
+    _nansum_real(input)
     return write_out(out, _reduce(_NANSUM, input, dim, keepdim, dtype or _int_to_int64(input.dtype)))
+
+
+def _nansum_real(input):
+    if input.dtype.is_complex:
+        raise RuntimeError("nansum on CPU does not support complex inputs")
 
 
 def _mean_dtype(name, input, dtype):
@@ -195,6 +201,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """torch.nanmean: the mean of the non-NaN elements."""
     _require_float(input, "nanmean(): expected input to have floating point or complex dtype but got {}")
+    _nansum_real(input)
     return write_out(out, _reduce(_NANMEAN, input, dim, keepdim, dtype or input.dtype))
 
 
@@ -246,18 +253,21 @@ def _extreme(name, kernels, input, dim, keepdim):
 @tensor_method()
 def amax(input, dim=(), keepdim=False, *, out=None):
     """torch.amax: maximum over dims (all by default); ties share the gradient evenly."""
+    check_kind(input.dtype, "bif", "max_values_cpu")
     return write_out(out, _extreme("amax", _AMAX, input, dim, keepdim))
 
 
 @tensor_method()
 def amin(input, dim=(), keepdim=False, *, out=None):
     """torch.amin: minimum over dims (all by default); ties share the gradient evenly."""
+    check_kind(input.dtype, "bif", "min_values_cpu")
     return write_out(out, _extreme("amin", _AMIN, input, dim, keepdim))
 
 
 @tensor_method()
 def aminmax(input, *, dim=None, keepdim=False, out=None):
     """torch.aminmax -> return_types.aminmax(min, max)."""
+    check_kind(input.dtype, "bif", "aminmax_cpu")
     if dim is None and input.numel() == 0:
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
                            "identity.")
@@ -299,9 +309,14 @@ _ARG = Kernel(lambda largest, dim, keepdim, a: _arg_extreme(largest, dim, keepdi
 
 def _max_or_min(name, largest, input, dim, keepdim, out):
     if isinstance(dim, Tensor):
+        if input.dtype.is_complex or dim.dtype.is_complex:
+            raise RuntimeError(f"{'maximum' if largest else 'minimum'} not implemented for complex tensors.")
         return write_out(out, _binary(_MAXIMUM if largest else _MINIMUM, input, dim))
     if dim is None:
+        check_kind(input.dtype, "bif", f"{name}_all")
         return write_out(out, _extreme(name, _MAX if largest else _MIN, input, None, False))
+    if input.dtype.is_complex:
+        raise RuntimeError(f"{name}(): does not support complex input")
     dim = wrap_dim(dim, input.ndim)
     _check_nonempty(name, input, (dim,) if input.ndim else None)
     values, indices = apply(_MAX_DIM if largest else _MIN_DIM, (input,), (largest, dim, bool(keepdim)))
@@ -323,6 +338,8 @@ def min(input, dim=None, keepdim=False, *, out=None):
 
 
 def _argmax_or_min(name, largest, input, dim, keepdim):
+    if input.dtype.is_complex:
+        raise RuntimeError(f"{name}(): does not support complex input")
     if input.dtype is _dtype.bool:
         raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
@@ -549,18 +566,26 @@ _ORDER_KERNELS = {("median", False): Kernel(_order_statistic, "MedianBackward0")
 
 
 def _refuse_bool(kernel_name, input):
-    if input.dtype is _dtype.bool:
-        raise NotImplementedError(f'"{kernel_name}" not implemented for \'Bool\'')
+    """torch's error from an order-statistic kernel with no bool or complex version."""
+    check_kind(input.dtype, "if", kernel_name)
 
 
-_EMPTY_MEDIAN = Kernel(lambda a: jnp.full((), jnp.nan if jnp.issubdtype(a.dtype, jnp.inexact) else True
-                                            if a.dtype == jnp.bool_ else jnp.iinfo(a.dtype).min, a.dtype),
-                       "MedianBackward0")  # as torch: NaN cast to the dtype
+def _empty_median(a):
+    """torch's median of nothing: NaN, converted to an integer dtype as C++ does on x86 (through
+    int32, or int64, whose minimum it becomes: 0 for int8 and int16)."""
+    if jnp.issubdtype(a.dtype, jnp.inexact) or a.dtype == jnp.bool_:
+        return jnp.full((), jnp.nan).astype(a.dtype)
+    via = jnp.int64 if a.dtype.itemsize == 8 else jnp.int32
+    return jnp.full((), jnp.iinfo(via).min, via).astype(a.dtype)
+
+
+_EMPTY_MEDIAN = Kernel(_empty_median, "MedianBackward0")
 
 
 def order_statistic(kind, input, dim, keepdim, k=1):
     """Run _order_statistic: a value for dim None, else return_types.<kind>(values, indices)."""
     if dim is None:
+        check_kind(input.dtype, "bif", "median_cpu")
         if input.numel() == 0:
             return apply(_EMPTY_MEDIAN, (input,))
         _refuse_bool("median_cpu", input)
@@ -613,6 +638,7 @@ _MODE = Kernel(_mode, "ModeBackward0")
 @tensor_method()
 def mode(input, dim=-1, keepdim=False, *, out=None):
     """torch.mode -> return_types.mode(values, indices)."""
+    check_kind(input.dtype, "bif", "mode_cpu")
     dim = wrap_dim(dim, input.ndim)
     _check_nonempty("mode", input, (dim,) if input.ndim else None)
     return _pair(return_types.mode, out, *apply(_MODE, (input,), (dim, bool(keepdim))))
@@ -735,6 +761,7 @@ _UNIQUE = {(True, False): Kernel(_unique, "Unique2Backward0"), (True, True): Ker
 
 
 def _unique_call(sort, input, return_inverse, return_counts, dim):
+    check_kind(input.dtype, "bif", "unique" if dim is None else "unique_dim")
     dim = None if dim is None else wrap_dim(dim, input.ndim)
     order, starts = run(_GROUPS, (input._data,), (sort, dim))
     n_groups = int(np.count_nonzero(np.asarray(starts)))

@@ -10,7 +10,7 @@ from ... import _dtype
 from ..._dispatch import Kernel, apply
 from ..._tensor import _wrap_dim, tensor_method
 from ...ops import pointwise as _ops
-from ...ops._util import check_kind, check_scalar_fits, torch_derivative
+from ...ops._util import check_kind, check_scalar_fits, refuse_complex_autograd, torch_derivative
 from ...ops.random import sample
 
 __all__ = ["elu", "elu_", "selu", "selu_", "celu", "celu_", "hardshrink", "hardsigmoid", "hardtanh", "hardtanh_",
@@ -49,9 +49,19 @@ _hardshrink = torch_derivative(lambda x, lambd: jnp.where((x >= -lambd) & (x <= 
 _softshrink = torch_derivative(
     lambda x, lambd: jnp.where((x >= -lambd) & (x <= lambd), 0, jnp.where(x > 0, x - lambd, x + lambd)).astype(x.dtype),
     lambda x, lambd, out: ((x < -lambd) | (x > lambd)).astype(x.dtype), None)
+def _in_float32(fn):
+    """``fn`` computed in float32 for float16/bfloat16 inputs and rounded once, as torch's CPU
+    kernels do (exp(20) overflows float16)."""
+    def half_safe(x, *args):
+        if x.dtype in (jnp.float16, jnp.bfloat16):
+            return fn(x.astype(jnp.float32), *args).astype(x.dtype)
+        return fn(x, *args)
+    return half_safe
+
+
 # linear above threshold / beta; the derivative there is 1 and sigmoid(beta x) below (no overflow)
 _softplus = torch_derivative(
-    lambda x, beta, threshold: jnp.where(x * beta > threshold, x, jnp.log1p(jnp.exp(x * beta)) / beta),
+    _in_float32(lambda x, beta, threshold: jnp.where(x * beta > threshold, x, jnp.log1p(jnp.exp(x * beta)) / beta)),
     lambda x, beta, threshold, out: jnp.where(x * beta > threshold, 1, jax.nn.sigmoid(x * beta)).astype(x.dtype),
     None, None)
 
@@ -65,7 +75,8 @@ _K = {name: (Kernel(fn, grad_name), kinds, cpu_name) for name, fn, grad_name, ki
     ("hardswish", _hardswish, "HardswishBackward0", "f", "hardswish_cpu"),
     ("leaky_relu", lambda x, s: jnp.where(x > 0, x, x * s), "LeakyReluBackward0", "f", "leaky_relu_cpu"),
     ("logsigmoid", jax.nn.log_sigmoid, "LogSigmoidBackward0", "f", "log_sigmoid_cpu"),
-    ("gelu", lambda approximate, x: jax.nn.gelu(x, approximate=approximate), "GeluBackward0", "f", "GeluKernelImpl"),
+    ("gelu", lambda approximate, x: _in_float32(lambda y: jax.nn.gelu(y, approximate=approximate))(x), "GeluBackward0",
+     "f", "GeluKernelImpl"),
     ("silu", jax.nn.silu, "SiluBackward0", "fc", "silu_cpu"),
     ("mish", lambda x: x * jnp.tanh(jax.nn.softplus(x)), "MishBackward0", "f", "mish_cpu"),
     ("softplus", _softplus, "SoftplusBackward0", "f", "softplus_cpu"),
@@ -75,19 +86,26 @@ _K = {name: (Kernel(fn, grad_name), kinds, cpu_name) for name, fn, grad_name, ki
 ]}
 
 
-def _check_dtype(input, kinds, cpu_name):
-    """torch's refusal of dtypes its kernel lacks (bool to hardtanh/clamp is a RuntimeError)."""
+def _refuse_explicitly(input, cpu_name):
+    """torch's own checks before its kernel dispatch (and before an in-place overlap check)."""
     if cpu_name == "clamp":
         if input.dtype is _dtype.bool:
             raise RuntimeError("Bool inputs not supported for hardtanh")
         if input.dtype.category == 3:
             raise NotImplementedError("clamp is not supported for complex types")
+
+
+def _check_dtype(input, kinds, cpu_name):
+    """torch's refusal of dtypes its kernel lacks (bool to hardtanh/clamp is a RuntimeError)."""
+    _refuse_explicitly(input, cpu_name)
     check_kind(input.dtype, kinds, cpu_name)
 
 
 def _run(name, input, *args, inplace=False):
     kernel, kinds, cpu_name = _K[name]
-    if inplace:
+    if inplace:  # torch's order: autograd's checks, its own checks, the overlap, the kernel's dtypes
+        input._check_inplace(overlap=False)
+        _refuse_explicitly(input, cpu_name)
         input._check_inplace()
     _check_dtype(input, kinds, cpu_name)
     out = apply(kernel, (input, *args))
@@ -122,8 +140,11 @@ def hardsigmoid(input, inplace=False):
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """torch.nn.functional.hardtanh: input clamped to [min_val, max_val]."""
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
+    if input.dtype is _dtype.uint8 and min_val < 0:
+        raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
     return _run("hardtanh", input, min_val, max_val, inplace=inplace)
 
 
@@ -297,6 +318,7 @@ def _softmax(name, log, negate, input, dim, stacklevel, dtype):
     dim = _wrap_dim(dim, input.ndim)
     if negate and input.dtype is _dtype.bool:
         raise RuntimeError(_ops._NEG_BOOL)
+    refuse_complex_autograd("_log_softmax" if log else "_softmax", input)
     if dtype is None and not input.numel():
         return input.clone()  # torch returns an empty input as it is, whatever its dtype
     if dtype is None:
