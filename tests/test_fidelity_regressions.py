@@ -1,5 +1,6 @@
 """Regression rows for fidelity bugs found from outside: gradients at activation kinks, Tensor.flip's
-varargs, arange's length, F.sigmoid of integers (each compared with torch 2.13)."""
+varargs, arange's length, F.sigmoid of integers, and what the every-dtype OpInfo run found (each
+compared with torch 2.13)."""
 import numpy as np
 import pytest
 import torch
@@ -57,3 +58,56 @@ def test_sigmoid_of_integers_is_float_in_every_namespace():
         actual = fn(torchlike, torchlike.tensor([1, 2]))
         assert str(actual.dtype) == str(expected.dtype)
         np.testing.assert_allclose(actual.numpy(), expected.numpy(), rtol=1e-6)
+
+
+# ---- found by the exhaustive (every-dtype) OpInfo run -----------------------------------------------
+def _values(lib, fn):
+    out = fn(lib)
+    return out.detach().numpy() if isinstance(out, lib.Tensor) else out
+
+
+@pytest.mark.parametrize("name,fn", [
+    ("complex abs at inf", lambda lib: lib.tensor([complex(np.inf, np.nan), complex(np.nan, -np.inf)]).abs()),
+    ("polygamma at poles", lambda lib: lib.polygamma(2, lib.tensor([0.0, -1.0, -2.0, 0.5], dtype=lib.float64))),
+    ("zeta special values", lambda lib: lib.special.zeta(lib.tensor([1.0, 0.5, 3.0, np.nan, 1e30]),
+                                                         lib.tensor([2.0, 2.0, -1.0, 0.0, 1.0]))),
+    ("logspace to int16", lambda lib: lib.logspace(0, 10, 4, dtype=lib.int16)),
+    ("logspace to uint8", lambda lib: lib.logspace(-2, 3, 1, dtype=lib.uint8)),
+    ("einsum trace of uint8", lambda lib: str(lib.einsum("ii", lib.ones(3, 3, dtype=lib.uint8)).dtype)),
+    ("lcm overflow in int8", lambda lib: lib.lcm(lib.tensor([-6, 100], dtype=lib.int8),
+                                                 lib.tensor([127, 3], dtype=lib.int8))),
+    ("scatter multiply keeps uint8", lambda lib: str(lib.ones(2, 2, dtype=lib.uint8).scatter(
+        1, lib.tensor([[0], [1]]), lib.full((2, 1), 3, dtype=lib.uint8), reduce="multiply").dtype)),
+    ("softplus of float16 at the threshold",
+     lambda lib: lib.nn.functional.softplus(lib.tensor([20.0, 19.0], dtype=lib.float16))),
+    ("median of empty int8", lambda lib: lib.median(lib.zeros(0, dtype=lib.int8))),
+])
+def test_every_dtype_findings(name, fn):
+    np.testing.assert_array_equal(_values(torchlike, fn), _values(torch, fn), err_msg=name)
+
+
+def test_complex_sgn_is_differentiable():
+    grads = []
+    for lib in (torch, torchlike):
+        z = lib.tensor([1 + 2j, -3j, 0j], dtype=lib.complex128, requires_grad=True)
+        (grad,) = lib.autograd.grad((z.sgn() * lib.tensor([1 + 0.5j, 2.0, 1.0], dtype=lib.complex128)).real.sum(), z)
+        grads.append(grad.numpy())
+    np.testing.assert_allclose(grads[1], grads[0], rtol=1e-12, atol=1e-15)
+    assert np.abs(grads[0][:2]).min() > 0.1  # a real derivative, not JAX's zero for sign
+
+
+@pytest.mark.parametrize("name,fn,error", [
+    ("maximum of complex", lambda lib: lib.maximum(lib.ones(2, dtype=lib.complex64), lib.ones(2, dtype=lib.complex64)),
+     RuntimeError),
+    ("sort of complex", lambda lib: lib.sort(lib.ones(2, dtype=lib.complex64)), RuntimeError),
+    ("ceil_ of an expanded complex", lambda lib: lib.ones(1, 2, dtype=lib.complex64).expand(2, 2).ceil_(),
+     NotImplementedError),
+    ("abs_ of complex", lambda lib: lib.ones(2, dtype=lib.complex64).abs_(), RuntimeError),
+    ("gcd_ with a number", lambda lib: lib.ones(2, dtype=lib.int64).gcd_(2), TypeError),
+    ("randint of complex", lambda lib: lib.randint(0, 5, (2,), dtype=lib.complex64), RuntimeError),
+    ("hardtanh of uint8", lambda lib: lib.nn.functional.hardtanh(lib.ones(2, dtype=lib.uint8)), RuntimeError),
+])
+def test_every_dtype_errors(name, fn, error):
+    for lib in (torch, torchlike):
+        with pytest.raises(error):
+            fn(lib)

@@ -1189,8 +1189,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
         raise NotImplementedError("\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'")
     if reduce in ("amax", "amin"):
         check_kind(input.dtype, "bif", f"scatter_gather_tensor_cpu_reduce_{reduce}")
-    refuse_complex_autograd("scatter_reduce", input, src)
     dim, idx = _scatter_args("scatter_reduce", input, dim, index, src)
+    refuse_complex_autograd("scatter_reduce", input, src)
     return write_out(out, apply(_scatter_reduce, (input, idx, src), (dim, reduce, bool(include_self))))
 
 
@@ -1666,10 +1666,10 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
 
 def select_scatter(input, src, dim, index):
     """torch.select_scatter: input with ``input.select(dim, index)`` replaced by ``src``."""
-    refuse_complex_autograd("select_scatter", input, src)
     dim = wrap_dim(dim, input.ndim)
     shape, strides = list(input.shape), list(contiguous_strides(input.shape))
     index = _index_in_range(int(index), shape[dim], dim)
+    refuse_complex_autograd("select_scatter", input, src)
     offset = index * strides[dim]
     del shape[dim], strides[dim]
     return _scatter_into("SelectScatterBackward0", input, src, (shape, strides, offset))

@@ -318,8 +318,8 @@ def _softmax(name, log, negate, input, dim, stacklevel, dtype):
     dim = _wrap_dim(dim, input.ndim)
     if negate and input.dtype is _dtype.bool:
         raise RuntimeError(_ops._NEG_BOOL)
-    refuse_complex_autograd("_log_softmax" if log else "_softmax", input)
-    if dtype is None and not input.numel():
+    if dtype is None and not input.numel():  # no kernel runs (and refuses complex): only autograd's check
+        refuse_complex_autograd("_log_softmax" if log else "_softmax", input)
         return input.clone()  # torch returns an empty input as it is, whatever its dtype
     if dtype is None:
         _check_dtype(input, "f", f"{'log_' if log else ''}softmax_lastdim_kernel_impl")
