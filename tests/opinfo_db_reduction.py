@@ -190,7 +190,7 @@ def distinct(dtype):
     if dtype == "bool":
         return matrices(dtype)
     if dtype.startswith(("int", "uint")):
-        return [DISTINCT.argsort(axis=None).argsort().reshape(3, 4), special_values(dtype)[:12].reshape(3, 4)]
+        return [DISTINCT.argsort(axis=None).argsort().reshape(3, 4), np.resize(special_values(dtype), 12).reshape(3, 4)]
     return [DISTINCT, DISTINCT_SPECIAL]
 
 
