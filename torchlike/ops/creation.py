@@ -488,6 +488,9 @@ def _spaced_tensor(name, start, end, steps, base, dtype, out, device, requires_g
         compute = np.dtype(np.float64)
         if steps and name == "linspace":  # torch converts the bounds only when there are values to compute
             start, end = _integer_bound(start, dtype), _integer_bound(end, dtype)
+        elif steps:  # logspace checks that they fit, and computes with them as given
+            for bound in (start, end):
+                check_scalar_fits(bound, dtype)
     elif dtype in (_dtype.float16, _dtype.bfloat16):
         compute = np.dtype(np.float32)  # torch's opmath type for half precision
     else:
