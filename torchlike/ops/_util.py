@@ -23,7 +23,7 @@ def check_kind(dt, kinds, kernel_name):
     category letters it takes (b bool, i integer, f floating, d floating but not float16/bfloat16,
     c complex)."""
     kind = _KINDS[dt.category]
-    if kind not in kinds.replace("d", "f") or "d" in kinds and dt in (_dtype.float16, _dtype.bfloat16):
+    if not (kind in kinds or kind == "f" and "d" in kinds and dt not in (_dtype.float16, _dtype.bfloat16)):
         raise NotImplementedError(f"\"{kernel_name}\" not implemented for '{_TYPE_NAMES[dt]}'")
 
 
@@ -91,8 +91,8 @@ def inplace_variant(fn, name, promotes=True, check=None):
     def method(self, *args, **kwargs):
         if check_args is not None:  # torch's order: argument types, autograd's checks, the op's own, the overlap
             check_args(self, *args, **kwargs)
-        self._check_inplace(overlap=False)
         if check is not None:
+            self._check_inplace(overlap=False)
             check(self)
         self._check_inplace()
         try:

@@ -81,11 +81,11 @@ def binary(name, jfn, grad_name, result_dtype=binary_dtype, compute_dtype=None, 
     kernel_name = kernel_name or f"{name}_cpu"
 
     def check_args(input, other, **kwargs):
-        if tensor_other:
-            require_tensor(name, "other", 2, other)
+        require_tensor(name, "other", 2, other)
 
     def op(input, other, *, out=None):
-        check_args(input, other)
+        if tensor_other:
+            check_args(input, other)
         input, other = as_operand(input), as_operand(other)
         dt = result_dtype(input, other)
         _check_kind(dt, kinds, kernel_name)
@@ -96,7 +96,8 @@ def binary(name, jfn, grad_name, result_dtype=binary_dtype, compute_dtype=None, 
         return write_out(out, apply(_pick(kernels, input, other), (input, other), (dt.jax,)))
     op.__name__ = name
     op.__doc__ = f"torch.{name}(input, other): elementwise, with torch's type promotion."
-    op.check_args = check_args
+    if tensor_other:
+        op.check_args = check_args
     return op
 
 
@@ -118,10 +119,11 @@ def unary(name, jfn, grad_name, compute=float_dtype, kinds="bifc", kernel_name=N
     op's ``check_dtype`` for its in-place form."""
     k = Kernel(lambda dtype, a: jfn(a.astype(dtype)), grad_name)
     kernel_name = kernel_name or f"{name}_cpu"
-    check_dtype = _refusals(refuse or {})
+    check_dtype = _refusals(refuse) if refuse else None
 
     def op(input, *, out=None):
-        check_dtype(input)
+        if check_dtype is not None:
+            check_dtype(input)
         dt = input.dtype
         _check_kind(dt, kinds, kernel_name)
         if compute is not None:
@@ -129,7 +131,8 @@ def unary(name, jfn, grad_name, compute=float_dtype, kinds="bifc", kernel_name=N
         return write_out(out, apply(k, (input,), (dt.jax,)))
     op.__name__ = name
     op.__doc__ = f"torch.{name}(input): elementwise."
-    op.check_dtype = check_dtype
+    if check_dtype is not None:
+        op.check_dtype = check_dtype
     return op
 
 
