@@ -31,7 +31,7 @@ def to_np(t):
 
 
 def to_tl(t):
-    return tl.Tensor._from_array(jnp.asarray(to_np(t)))
+    return tl.as_tensor(to_np(t))
 
 
 def to_torch(t):
@@ -43,7 +43,7 @@ def to_torch(t):
 
 def sample(name, shape=(2, 3)):
     a = np.arange(np.prod(shape)).reshape(shape) - 2
-    return tl.Tensor._from_array(jnp.asarray(a.astype(getattr(tl, name).jax)))
+    return tl.as_tensor(a.astype(getattr(tl, name).jax))
 
 
 def assert_same(tl_t, torch_t):

@@ -1,13 +1,13 @@
 """torchlike: PyTorch's Python API on JAX. ``import torchlike as torch``.
 
-JAX runs with 64-bit types enabled (torch's int64 indices and float64 tensors need them);
-this also changes the default dtypes of ``jnp`` in your own code (``jnp.arange`` gives int64).
+torchlike runs JAX in 64-bit mode (torch's int64 indices and float64 tensors need it) inside
+its own calls only: your own JAX code keeps JAX's defaults (see ``torchlike/_x64.py``).
 """
 import math as _math
 
-import jax as _jax
+from . import _x64
 
-_jax.config.update("jax_enable_x64", True)
+_x64_previous = _x64.install()
 
 from . import autograd  # noqa: E402  (first: it loads the Tensor/dispatch/graph cycle in a working order)
 from . import _dtype  # noqa: E402
@@ -174,3 +174,6 @@ class OutOfMemoryError(RuntimeError):
 
 class AcceleratorError(RuntimeError):
     """torch.AcceleratorError: an error reported by an accelerator's runtime."""
+
+
+_x64.finish(_x64_previous)

@@ -1,6 +1,8 @@
 """torch.Size: a tuple subclass that prints as ``torch.Size([...])``."""
+from ._x64 import host_only
 
 
+@host_only
 class Size(tuple):
     """torch.Size. Slicing and concatenation keep the type, as in torch."""
 

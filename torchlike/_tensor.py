@@ -19,6 +19,7 @@ import numpy as np
 
 from . import _device, _dtype
 from ._size import Size
+from ._x64 import host_only, scoped
 from .autograd import grad_mode
 
 _state = grad_mode.state
@@ -89,44 +90,54 @@ class Tensor:
 
     # ---- metadata -------------------------------------------------------------------
     @property
+    @host_only
     def dtype(self):
         return _dtype.from_jax(self._data.dtype)
 
     @property
+    @host_only
     def shape(self):
         return Size(self._data.shape)
 
+    @host_only
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[_wrap_dim(dim, self._data.ndim)]
 
     @property
+    @host_only
     def ndim(self):
         return self._data.ndim
 
+    @host_only
     def dim(self):
         return self._data.ndim
 
     ndimension = dim
 
+    @host_only
     def numel(self):
         return self._data.size
 
     nelement = numel
 
+    @host_only
     def element_size(self):
         return self._data.dtype.itemsize
 
     @property
+    @host_only
     def itemsize(self):
         return self._data.dtype.itemsize
 
     @property
+    @host_only
     def nbytes(self):
         return self._data.size * self._data.dtype.itemsize
 
     @property
+    @host_only
     def device(self):
         data = self._data
         if isinstance(data, jax.core.Tracer):
@@ -134,14 +145,17 @@ class Tensor:
         return _device.from_jax(next(iter(data.devices())))
 
     @property
+    @host_only
     def is_cuda(self):
         return self.device.type == "cuda"
 
     @property
+    @host_only
     def is_cpu(self):
         return self.device.type == "cpu"
 
     @property
+    @host_only
     def layout(self):
         from . import strided
         return strided
@@ -153,26 +167,33 @@ class Tensor:
     is_meta = False
     is_nested = False
 
+    @host_only
     def get_device(self):
         d = self.device
         return -1 if d.type == "cpu" else (d.index or 0)
 
+    @host_only
     def is_floating_point(self):
         return self.dtype.category == 2
 
+    @host_only
     def is_complex(self):
         return self.dtype.category == 3
 
+    @host_only
     def is_signed(self):
         return self.dtype.is_signed
 
+    @host_only
     def stride(self, dim=None):
         strides = self._strides if self._base is not None else contiguous_strides(self._data.shape)
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
 
+    @host_only
     def storage_offset(self):
         return self._offset
 
+    @host_only
     def is_contiguous(self, memory_format=None):
         return self._base is None or _is_contiguous(self._data.shape, self._strides)
 
@@ -236,6 +257,7 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         return self._edge()[0].register_post_accumulate_hook(hook)
 
+    @host_only
     def __len__(self):
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
@@ -317,10 +339,12 @@ class Tensor:
 
     # ---- autograd --------------------------------------------------------------------
     @property
+    @host_only
     def requires_grad(self):
         return self._requires_grad
 
     @requires_grad.setter
+    @host_only
     def requires_grad(self, flag):
         flag = bool(flag)
         if self._node is not None and not flag:
@@ -337,15 +361,18 @@ class Tensor:
         return self
 
     @property
+    @host_only
     def is_leaf(self):
         return self._node is None or type(self._node).__name__ == "AccumulateGrad"
 
     @property
+    @host_only
     def grad_fn(self):
         node = self._node
         return None if node is None or type(node).__name__ == "AccumulateGrad" else node
 
     @property
+    @host_only
     def grad(self):
         if self._node is not None and not self._retains_grad:
             warnings.warn(
@@ -356,6 +383,7 @@ class Tensor:
         return self._grad
 
     @grad.setter
+    @host_only
     def grad(self, value):
         if value is not None:
             if not isinstance(value, Tensor):
@@ -375,6 +403,7 @@ class Tensor:
         self._grad = None
 
     @property
+    @host_only
     def retains_grad(self):
         return self._retains_grad
 
@@ -548,6 +577,7 @@ _TYPE_NAMES = {d: {"float32": "Float", "float64": "Double", "float16": "Half", "
 _TYPE_NAMES.update(_dtype.EXTRA_NAMES)
 
 
+@scoped  # called by pickle, from outside any torchlike call
 def _rebuild(array, requires_grad, cls=Tensor):
     t = _new(cls)
     t._data = jax.device_put(np.asarray(array), may_alias=False)  # jnp.asarray would compile per shape

@@ -15,6 +15,7 @@ import jax.numpy as jnp
 from jax.extend.core import Var
 
 from . import grad_mode
+from .._x64 import host_only
 
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
           "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
@@ -116,6 +117,7 @@ class OpNode(Node):
     __slots__ = ("kernel", "statics", "saved", "mask", "edges", "n_outputs", "_seq", "_pre_hooks", "_retain",
                  "_node_pre_hooks", "_post_hooks", "metadata_")
 
+    @host_only
     def __init__(self, kernel, statics, saved, mask, edges, n_outputs):
         self._seq = next(sequence)
         self.kernel, self.statics, self.saved = kernel, statics, saved

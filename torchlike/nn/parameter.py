@@ -1,5 +1,6 @@
 """nn.Parameter and nn.Buffer: tensors that Module attribute assignment registers."""
 from .._tensor import Tensor
+from .._x64 import scoped
 
 
 class Parameter(Tensor):
@@ -32,6 +33,7 @@ class Parameter(Tensor):
         return result
 
 
+@scoped  # called by pickle
 def _rebuild_parameter(array, requires_grad):
     from .._tensor import _rebuild
     return Parameter(_rebuild(array, False), requires_grad)

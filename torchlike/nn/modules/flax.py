@@ -32,6 +32,7 @@ from jax.tree_util import DictKey, GetAttrKey, SequenceKey
 
 from ..._dispatch import apply, kernel
 from ..._tensor import Tensor
+from ..._x64 import users_mode
 from ...autograd import grad_mode
 from ..parameter import Parameter
 from .module import Module
@@ -52,12 +53,14 @@ class FlaxModule(Module):
         if isinstance(module, nnx.Module):
             if example_args or example_kwargs or rngs is not None:
                 raise TypeError("FlaxModule(nnx_module) takes no example inputs or rngs: NNX modules are initialised")
-            graphdef, *states = nnx.split(module, nnx.Param, nnx.RngState, ...)
+            with users_mode():
+                graphdef, *states = nnx.split(module, nnx.Param, nnx.RngState, ...)
             program, variables = _NNX(module, graphdef), tuple(states)
         elif isinstance(module, linen.Module):
             example_args, example_kwargs = jax.tree_util.tree_map(_array, (example_args, example_kwargs),
                                                                   is_leaf=_is_tensor)
-            variables = module.init(jax.random.key(0) if rngs is None else rngs, *example_args, **example_kwargs)
+            with users_mode():
+                variables = module.init(jax.random.key(0) if rngs is None else rngs, *example_args, **example_kwargs)
             program = _Linen(module, variables)
         else:
             raise TypeError(f"FlaxModule expects a flax.linen.Module or flax.nnx.Module, got {type(module).__name__}")
@@ -127,7 +130,8 @@ def _flax_call(program, in_tree, in_statics, training, *arrays):
 
 
 class _Program:
-    """How to call one wrapped Flax module. Hashed by identity: the kernel's static argument."""
+    """How to call one wrapped Flax module (in the process's own JAX mode, as it would run
+    outside torchlike). Hashed by identity: the kernel's static argument."""
 
     def __init__(self, name):
         self.name, self.tree, self.mutable, self.out_trees = name, None, [], {}
@@ -148,9 +152,10 @@ class _Linen(_Program):
 
     def run(self, variables, training, args, kwargs):
         rngs = kwargs.pop("rngs", None)
-        if not (training and self.collections):
-            return self.module.apply(variables, *args, rngs=rngs, **kwargs), None
-        out, updates = self.module.apply(variables, *args, rngs=rngs, mutable=self.collections, **kwargs)
+        with users_mode():
+            if not (training and self.collections):
+                return self.module.apply(variables, *args, rngs=rngs, **kwargs), None
+            out, updates = self.module.apply(variables, *args, rngs=rngs, mutable=self.collections, **kwargs)
         return out, {**variables, **updates}
 
 
@@ -164,10 +169,11 @@ class _NNX(_Program):
 
     def run(self, states, training, args, kwargs):
         from flax import nnx
-        module = nnx.merge(self.graphdef, *states)
-        module.train() if training else module.eval()
-        out = module(*args, **kwargs)
-        return out, nnx.split(module, nnx.Param, nnx.RngState, ...)[1:]
+        with users_mode():
+            module = nnx.merge(self.graphdef, *states)
+            module.train() if training else module.eval()
+            out = module(*args, **kwargs)
+            return out, nnx.split(module, nnx.Param, nnx.RngState, ...)[1:]
 
 
 def _is_tensor(a):

@@ -4,6 +4,7 @@ import itertools
 import warnings
 
 from ... import _dtype
+from ..._x64 import host_only
 from ..._tensor import Tensor
 from ...autograd import grad_mode
 from ..parameter import Buffer, Parameter
@@ -123,6 +124,7 @@ class Module:
         if name == "":
             raise KeyError(f'{kind} name can\'t be empty string ""')
 
+    @host_only
     def __setattr__(self, name, value):
         d = self.__dict__
         params, buffers, modules = d.get("_parameters"), d.get("_buffers"), d.get("_modules")
@@ -166,6 +168,7 @@ class Module:
                 self.__dict__[key].pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
+    @host_only
     def __getattr__(self, name):
         d = self.__dict__
         for key in ("_parameters", "_buffers", "_modules"):

@@ -17,6 +17,8 @@ import traceback
 
 import numpy as np
 
+from ..._x64 import scoped
+
 __all__ = ["WorkerInfo", "get_worker_info"]
 
 STATUS_CHECK_INTERVAL = 5.0  # seconds between checks that the main process is still alive
@@ -127,6 +129,7 @@ def seed_worker(base_seed, worker_id):
     return seed
 
 
+@scoped  # a process's entry point: 64-bit JAX as in the main process's torchlike calls
 def worker_loop(dataset, fetcher_cls, auto_collation, collate_fn, drop_last, base_seed, init_fn, index_pipe,
                 result_queue, done_event, worker_id, num_workers):
     """A worker's main loop: serve ``(task_idx, index)`` messages until ``None`` arrives or the main
