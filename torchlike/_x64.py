@@ -17,6 +17,7 @@ with :func:`scoped` where it is defined.
 A process that turned 64-bit mode on itself keeps it; torchlike then switches nothing.
 """
 import contextlib
+import enum
 import functools
 import importlib.abc
 import importlib.machinery
@@ -25,6 +26,7 @@ import sys
 from types import FunctionType
 
 import jax
+import numpy as np
 
 _flag = jax.enable_x64  # JAX's config state: .value, and thread-local swap_local/set_local
 _swap, _restore = _flag.swap_local, _flag.set_local
@@ -126,16 +128,21 @@ def _wrapped(fn):
         return wrapper
 
 
+def _ours_function(obj):
+    return isinstance(obj, FunctionType) and _ours(obj)
+
+
 def _scope_member(member):
-    """A class attribute with its functions wrapped (plain, static, class methods and properties)."""
-    if isinstance(member, FunctionType):
+    """A class attribute with torchlike's functions in it wrapped (plain, static and class
+    methods, properties); functions from elsewhere (Enum's ``__new__`` ...) stay as they are."""
+    if _ours_function(member):
         return _wrapped(member)
-    if isinstance(member, (staticmethod, classmethod)) and isinstance(member.__func__, FunctionType):
+    if isinstance(member, (staticmethod, classmethod)) and _ours_function(member.__func__):
         wrapped = _wrapped(member.__func__)
         return member if wrapped is member.__func__ else type(member)(wrapped)
     if type(member) is property:
         parts = (member.fget, member.fset, member.fdel)
-        wrapped = tuple(_wrapped(f) if isinstance(f, FunctionType) else f for f in parts)
+        wrapped = tuple(_wrapped(f) if _ours_function(f) else f for f in parts)
         return member if wrapped == parts else property(*wrapped, member.__doc__)
     return member
 
@@ -143,7 +150,7 @@ def _scope_member(member):
 def scope_class(cls):
     """Wrap the entries of a class defined in torchlike: every public method and every dunder
     (again after ops modules attach methods: wrapping a wrapper returns it)."""
-    if vars(cls).get("_torchlike_x64"):
+    if vars(cls).get("_torchlike_x64") or isinstance(cls, enum.EnumMeta):  # enums hold no JAX code
         return
     for name, member in list(vars(cls).items()):
         if _is_entry(name):
@@ -221,3 +228,79 @@ def finish(previous):
         if name == "torchlike" or name.startswith("torchlike."):
             scope_module(module)
     _restore(previous)
+
+
+def traced_in_32_bit(leaves):
+    """Whether the caller is tracing (some leaf is a tracer) in 32-bit mode: torchlike's 64-bit
+    code cannot be inlined into such a program (it would be lowered with 32-bit types)."""
+    return not _flag.value and any(isinstance(a, jax.core.Tracer) for a in leaves)
+
+
+_TO_32_BIT = {"int64": "int32", "uint64": "uint32", "float64": "float32", "complex128": "complex64"}
+
+
+def program_32_bit(fn):
+    """``fn(*arrays) -> pytree of arrays`` as a program that 32-bit JAX code can call inside
+    ``jit``/``grad``: ``fn`` and its VJP are traced and lowered in 64-bit mode and embedded with
+    ``jax.export`` (one export per argument shapes and dtypes); 64-bit outputs come back as
+    32-bit, as 32-bit JAX would have made them. Differentiable w.r.t. float arguments
+    (reverse mode)."""
+    from jax import export
+    cache = {}
+
+    def outputs_32_bit(*args):
+        return jax.tree_util.tree_map(lambda a: a.astype(_TO_32_BIT.get(a.dtype.name, a.dtype)), fn(*args))
+
+    def exported(kind, avals):
+        try:
+            return cache[kind, avals]
+        except KeyError:
+            with enabled():
+                target = outputs_32_bit if kind == "forward" else _vjp_of(outputs_32_bit, len(avals))
+                program = cache[kind, avals] = export.export(jax.jit(target))(*avals) if kind == "forward" else \
+                    export.export(jax.jit(target))(*avals, *_cotangent_avals(outputs_32_bit, avals))
+            return program
+
+    @jax.custom_vjp
+    def call(*args):
+        return exported("forward", _avals(args)).call(*args)
+
+    def call_forward(*args):
+        return call(*args), args
+
+    def call_backward(args, cotangents):
+        float_cts = [c for c in jax.tree_util.tree_leaves(cotangents) if c.dtype != jax.dtypes.float0]
+        grads = iter(exported("backward", _avals(args)).call(*args, *float_cts))
+        return tuple(next(grads) if _differentiable(a) else np.zeros(a.shape, jax.dtypes.float0) for a in args)
+
+    call.defvjp(call_forward, call_backward)
+    return call
+
+
+def _avals(args):
+    return tuple(jax.ShapeDtypeStruct(a.shape, a.dtype) for a in args)
+
+
+def _differentiable(a):
+    return jax.numpy.issubdtype(a.dtype, jax.numpy.inexact)
+
+
+def _cotangent_avals(fn, avals):
+    outs = jax.tree_util.tree_leaves(jax.eval_shape(fn, *avals))
+    return [o for o in outs if _differentiable(o)]
+
+
+def _vjp_of(fn, n_args):
+    """(args..., float output cotangents...) -> gradients of the float args."""
+    def vjp(*args_and_cts):
+        args, cts = args_and_cts[:n_args], iter(args_and_cts[n_args:])
+        mask = [_differentiable(a) for a in args]
+
+        def of_floats(*floats):
+            it = iter(floats)
+            return fn(*(next(it) if m else a for a, m in zip(args, mask)))
+        out, pull = jax.vjp(of_floats, *(a for a, m in zip(args, mask) if m))
+        leaves, tree = jax.tree_util.tree_flatten(out)
+        full = [next(cts) if _differentiable(o) else np.zeros(o.shape, jax.dtypes.float0) for o in leaves]
+        return pull(jax.tree_util.tree_unflatten(tree, full))
+    return vjp

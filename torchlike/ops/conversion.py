@@ -7,7 +7,7 @@ from .._dispatch import Kernel, apply
 from .._legacy import TYPE_NAME, TYPES
 from .._tensor import Tensor, tensor_method
 
-__all__ = ["clone", "fill", "fill_", "zero_", "detach", "detach_", "to_dlpack"]
+__all__ = ["clone", "fill", "fill_", "zero_", "detach", "detach_", "to_dlpack", "to_jax"]
 
 _clone = Kernel(lambda a: jnp.array(a, copy=True), "CloneBackward0")
 def _astype(a, dtype):
@@ -154,6 +154,17 @@ def detach_(input):
 def to_dlpack(tensor):
     """torch.to_dlpack: a DLPack capsule sharing the tensor's memory (JAX's ``__dlpack__``)."""
     return tensor._data.__dlpack__()
+
+
+def to_jax(tensor):
+    """The ``jax.Array`` holding ``tensor``'s values, without copying (for a view, the array of
+    the view's values). JAX arrays are immutable: a later in-place op gives the tensor a new
+    array and leaves this one as it was. No torch counterpart; ``torchlike.from_jax`` wraps
+    an array back. 64-bit tensors give 64-bit arrays, which JAX code outside torchlike reads
+    as 32-bit unless it runs in JAX's 64-bit mode."""
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"to_jax expects a Tensor, got {tensor.__class__.__name__}")
+    return tensor._data
 
 
 Tensor.__dlpack__ = lambda self, *args, **kwargs: self._data.__dlpack__(*args, **kwargs)

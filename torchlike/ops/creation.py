@@ -26,7 +26,7 @@ from ._util import check_scalar_fits, host_array, write_out
 __all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "zeros_like",
            "ones_like", "full_like", "empty_like", "arange", "range", "linspace", "logspace", "eye",
            "empty_strided", "scalar_tensor", "complex", "polar", "set_default_device", "get_default_device",
-           "frombuffer", "from_dlpack", "empty_permuted"]
+           "frombuffer", "from_dlpack", "empty_permuted", "from_jax"]
 
 
 # ---- argument helpers shared by the factories (also used by ops.random) -------------
@@ -341,9 +341,39 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
 
 
 def from_dlpack(ext_tensor):
-    """torch.from_dlpack: a tensor from any object with ``__dlpack__`` (NumPy, JAX, PyTorch
-    tensors ...); JAX copies when it cannot share the memory."""
+    """torch.from_dlpack: a tensor sharing the memory of any object with ``__dlpack__`` (NumPy,
+    JAX, PyTorch tensors ...), or of a DLPack capsule (``to_dlpack``'s legacy form); JAX copies
+    when it cannot share (an unaligned buffer). Deviation: a capsule says nothing of its device,
+    so capsules are taken only when JAX runs on the CPU; pass the tensor itself elsewhere."""
+    if type(ext_tensor).__name__ == "PyCapsule":
+        if jax.default_backend() != "cpu":
+            raise TypeError("from_dlpack: a DLPack capsule is taken only on the CPU; pass the tensor itself "
+                            "(any object with __dlpack__ and __dlpack_device__)")
+        ext_tensor = _Capsule(ext_tensor)
     return Tensor._from_array(jax.dlpack.from_dlpack(ext_tensor))
+
+
+class _Capsule:
+    """A legacy DLPack capsule as the protocol object JAX reads (a CPU buffer)."""
+
+    def __init__(self, capsule):
+        self.capsule = capsule
+
+    def __dlpack__(self, stream=None, **kwargs):
+        return self.capsule
+
+    def __dlpack_device__(self):
+        return 1, 0  # kDLCPU, device 0
+
+
+def from_jax(array, *, requires_grad=False):
+    """A tensor on a ``jax.Array`` (tracers included), sharing it: no copy, same device and dtype
+    (a float32 array from 32-bit JAX code gives a float32 tensor, an int32 one an int32 tensor).
+    No torch counterpart; :func:`torchlike.to_jax` is the way back."""
+    if not isinstance(array, jax.Array):
+        raise TypeError(f"from_jax expects a jax.Array, got {type(array).__name__} "
+                        "(torch.as_tensor or torch.from_numpy take NumPy arrays)")
+    return Tensor._from_array(array).requires_grad_(requires_grad)
 
 
 def from_numpy(ndarray):

@@ -1,3 +1,3 @@
 """torch.utils."""
 from . import data  # noqa: F401
-from . import checkpoint  # noqa: F401,E402  (an attribute of torch.utils, as in torch)
+from . import checkpoint, dlpack  # noqa: F401,E402  (attributes of torch.utils, as in torch)

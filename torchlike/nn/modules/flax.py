@@ -1,4 +1,5 @@
-"""nn.FlaxModule: a Flax module (Linen or NNX) as a torchlike Module. No torch counterpart.
+"""Flax interop both ways, no torch counterpart: ``nn.FlaxModule`` runs a Flax module (Linen or
+NNX) as a torchlike Module; ``nn.to_flax`` runs a torchlike Module as a Flax NNX module.
 
 Flax owns the layer: its initialisation, its math and its variable layout. FlaxModule moves
 the variables into torchlike tensors and runs the Flax call as one autograd-recorded kernel.
@@ -37,7 +38,7 @@ from ...autograd import grad_mode
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["FlaxModule"]
+__all__ = ["FlaxModule", "to_flax"]
 
 _NNX_KINDS = ("param", "rng", "buffer")  # of the states nnx.split(module, nnx.Param, nnx.RngState, ...) returns
 
@@ -112,6 +113,19 @@ class FlaxModule(Module):
 
     def extra_repr(self):
         return self._program.name
+
+
+def to_flax(module, *, seed=0):
+    """A torchlike ``nn.Module`` as a Flax NNX module (``TorchlikeModule``) that trains under
+    ``nnx.jit``/``nnx.grad``/``nnx.Optimizer`` and Optax: its parameters become ``nnx.Param``s
+    and its buffers ``nnx.BatchStat``s under their torchlike names, its forward runs through
+    ``torch.func.functional_call``, arrays in and out; dropout draws from an ``nnx.RngKey``
+    seeded with ``seed``. The module keeps the program: don't train the original alongside;
+    ``.to_torchlike()`` returns it with the trained values. Deviation: under 32-bit JAX (the
+    default) ``nnx.jit`` turns 64-bit state (``num_batches_tracked``) into 32-bit while it
+    runs; ``to_torchlike`` restores the dtypes."""
+    from ._nnx_export import TorchlikeModule  # imports Flax: `import torchlike` stays light
+    return TorchlikeModule(module, seed=seed)
 
 
 @kernel("FlaxModuleBackward0")

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Callable
 
 from ... import hub
+from ..._x64 import scoped
 
 __all__ = ["WeightsEnum", "Weights", "get_model", "get_model_builder", "get_model_weights", "get_weight",
            "list_models"]
@@ -126,7 +127,7 @@ def register_model(name=None):
         key = name if name is not None else fn.__name__
         if key in BUILTIN_MODELS:
             raise ValueError(f"An entry is already registered under the name '{key}'.")
-        BUILTIN_MODELS[key] = fn
+        fn = BUILTIN_MODELS[key] = scoped(fn)  # the registry and the module share one (64-bit JAX) function
         return fn
 
     return wrapper
