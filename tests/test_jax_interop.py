@@ -191,3 +191,9 @@ def test_to_flax_trains_under_nnx_jit_as_torchlike_eager():
     model.eval()  # eval: running stats used, dropout off, eager call outside jit
     np.testing.assert_allclose(np.asarray(model(jnp.asarray(x))), eager.eval()(torchlike.tensor(x)).detach().numpy(),
                                rtol=1e-5, atol=1e-6)
+
+
+def test_scoped_functions_pickle_by_name():
+    import pickle  # DataLoader workers and multiprocessing send functions by reference
+    for fn in (torchlike.add, torchlike.utils.data.default_collate, torchlike.save, nn.functional.relu):
+        assert pickle.loads(pickle.dumps(fn)) is fn

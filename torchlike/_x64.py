@@ -125,6 +125,9 @@ def _wrapped(fn):
     except KeyError:
         wrapper = _wrappers[fn] = scoped(fn)
         _wrappers[wrapper] = wrapper
+        home = sys.modules.get(fn.__module__)  # pickle finds functions by module and name: the wrapper there too
+        if fn.__qualname__ == fn.__name__ and getattr(home, fn.__name__, None) is fn:
+            setattr(home, fn.__name__, wrapper)
         return wrapper
 
 
