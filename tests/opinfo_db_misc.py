@@ -778,9 +778,9 @@ def linalg_ops():
                           ("cholesky", sq(spd=True)), ("matrix_power", power_samples), ("pinverse", pinv_samples)):
         forms = tuple(f for f in torch_forms(name) if f != "out")
         if name == "pinverse":
-            samples = (lambda dtype: (s for s in pinv_samples(dtype) if not s.kwargs))
+            samples = (lambda dtype: (s for s in pinv_samples(dtype) if not s.kwargs))  # noqa: E731
         if name == "cholesky":  # torch.cholesky returns an empty int64 input's result (no kernel runs)
-            samples = (lambda dtype: (s for s in sq_samples(dtype, spd=True)
+            samples = (lambda dtype: (s for s in sq_samples(dtype, spd=True)  # noqa: E731
                                       if dtype != "int64" or s.args[0].values.size))
         ops.append(OpInfo(name, first_grads(samples), forms=forms, dtypes=LINALG_DTYPES, tol=(1e-4, 1e-6),
                           gradgrad=False))

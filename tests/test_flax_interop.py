@@ -2,7 +2,6 @@
 directly (forward, batch_stats updates, jax.grad) and trained with torchlike autograd."""
 import flax.linen as linen
 import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
 from flax import nnx

@@ -123,8 +123,10 @@ class _Writer:
                 self.lines.append(f"{name}: {self.type_ref(type(obj))}")
 
     def text(self):
-        head = [HEADER, "import builtins as _builtins", "from typing import Any as _Any",
-                *sorted(self.imports), *self.reexports, ""]
+        body = "\n".join(self.lines)
+        used = [line for name, line in (("_builtins.", "import builtins as _builtins"),
+                                        ("_Any", "from typing import Any as _Any")) if name in body]
+        head = [HEADER, *used, *sorted(self.imports), *self.reexports, ""]
         return "\n".join(head + self.lines).rstrip() + "\n"
 
 

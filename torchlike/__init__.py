@@ -139,7 +139,7 @@ def is_distributed(input):
     return False
 
 
-def get_device_module(device=None):
+def get_device_module(device=None):  # noqa: F811  (torch's parameter name)
     """torch.get_device_module: the module of a device type (torchlike.cuda, torchlike.cpu ...);
     by default the current accelerator's, else torchlike.cpu."""
     import importlib

@@ -66,7 +66,8 @@ class Experiment:
     def __init__(self, args, device, run):
         self.args, self.device, self.run = args, device, run
         n_train, n_test = (1000, 500) if args.smoke else (None, None)
-        sub = (lambda ds, n: _common.subset(ds, n, args.smoke))
+        def sub(ds, n):
+            return _common.subset(ds, n, args.smoke)
         self.mnist_train = sub(_data.mnist(args, train=True), n_train)
         usps_train = _data.usps(args, train=True, variant="h5")  # the only USPS training split here
         self.usps_train_variant, self.usps_train = usps_train.variant, sub(usps_train, n_train)

@@ -667,7 +667,8 @@ def _quantile(dim, keepdim, interpolation, ignore_nan, scalar_q, a, q):
         hi = lo
     elif interpolation == "higher":
         lo = hi
-    at = lambda p: jnp.take_along_axis(s, jnp.clip(p, 0, n - 1).astype(jnp.int64), -1)
+    def at(p):
+        return jnp.take_along_axis(s, jnp.clip(p, 0, n - 1).astype(jnp.int64), -1)
     v_lo, v_hi = at(lo), at(hi)
     if interpolation == "linear":
         r = v_lo + (v_hi - v_lo) * (pos - lo)

@@ -7,7 +7,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from .optimizer import _check, _check_betas, _OptaxOptimizer, scalar, torch_chain
+from .optimizer import _check_betas, _OptaxOptimizer, scalar, torch_chain
 
 __all__ = ["SparseAdam"]
 

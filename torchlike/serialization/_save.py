@@ -163,7 +163,7 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_seria
     """
     if not isinstance(f, (str, os.PathLike)):
         if not hasattr(f, "write"):
-            raise AttributeError(f"expected 'f' to be string, path, or a file-like object with a 'write' attribute")
+            raise AttributeError("expected 'f' to be string, path, or a file-like object with a 'write' attribute")
         _write(obj, f, "archive", pickle_protocol, _use_new_zipfile_serialization)
         return
     path = os.fspath(f)

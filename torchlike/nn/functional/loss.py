@@ -494,7 +494,7 @@ def _check_class_target(input, target, weight):
     expected = tuple(input.shape[:1]) + tuple(input.shape[2:]) if input.ndim > 1 else ()
     if tuple(target.shape) != expected:
         if input.ndim <= 2:
-            raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported")
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
         raise RuntimeError(f"size mismatch (got input: {input.shape} , target: {target.shape}")
     if str(target.dtype) not in ("torch.int64", "torch.uint8"):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {target.dtype}")
