@@ -121,7 +121,8 @@ def main():
     rows = small_op_rows(n_small) + conv_rows(n_conv)
     print(f"torchlike {tl.__version__} | torch {torch.__version__} | jax {jax.__version__} | "
           f"device {jax.devices()[0].device_kind} | torch threads {torch.get_num_threads()}")
-    header = f"{'operation':40s} {'torchlike us':>13s} {'PyTorch us':>11s} {'raw JAX us':>11s} {'tl/JAX':>7s} {'tl/torch':>9s}"
+    header = (f"{'operation':40s} {'torchlike us':>13s} {'PyTorch us':>11s} {'raw JAX us':>11s} {'tl/JAX':>7s} "
+              f"{'tl/torch':>9s}")
     print(header)
     print("-" * len(header))
     for name, ours, theirs, raw in rows:

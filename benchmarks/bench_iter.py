@@ -4,9 +4,9 @@
 
 Rows: iterating over a 50 000-element tensor, unbind and split(1) of it, torch.stack and
 torch.tensor of 10 000 0-d tensors, torch.cat of 10 000 (1, 8) tensors, and unbind + stack of
-10 000 rows with their backward, and a growing ``acc = torch.cat([acc, row])`` loop. Each is timed as a median of repeated runs (after a warm-up
-run, whose time, compilation included, is the "first run" column) and given in microseconds
-per element; torchlike's times include waiting for the device's results.
+10 000 rows with their backward, and a growing ``acc = torch.cat([acc, row])`` loop. Each is timed as
+a median of repeated runs (after a warm-up run, whose time, compilation included, is the "first run"
+column) and given in microseconds per element; torchlike's times include waiting for the device's results.
 """
 import argparse
 import statistics

@@ -82,7 +82,8 @@ def main(argv=None):
     G, D = Generator(args.z_dim), Discriminator()
     G_model, D_model = (torch.compile(G), torch.compile(D)) if args.compile else (G, D)
     criterion = nn.BCELoss()
-    G_optimizer, D_optimizer = torch.optim.Adam(G.parameters(), lr=args.lr), torch.optim.Adam(D.parameters(), lr=args.lr)
+    G_optimizer = torch.optim.Adam(G.parameters(), lr=args.lr)
+    D_optimizer = torch.optim.Adam(D.parameters(), lr=args.lr)
     history = []
     for epoch in range(args.epochs):
         start, D_losses, G_losses = time.perf_counter(), [], []

@@ -164,5 +164,6 @@ def expect_error(fn, lib_exc=None):
     t_err, l_err = errors
     assert t_err is not None, "torch did not raise"
     assert l_err is not None, f"torchlike did not raise (torch raised {type(t_err).__name__}: {t_err})"
-    assert type(l_err) is type(t_err), f"torchlike raised {type(l_err).__name__}: {l_err}; torch {type(t_err).__name__}: {t_err}"
+    assert type(l_err) is type(t_err), \
+        f"torchlike raised {type(l_err).__name__}: {l_err}; torch {type(t_err).__name__}: {t_err}"
     return t_err, l_err

@@ -504,7 +504,8 @@ def test_function_errors():
             return x * 2
 
     def run(L, grads):
-        cls = type("Bad", (L.autograd.Function,), {"forward": Bad.forward, "backward": staticmethod(lambda ctx, g: grads(L, g))})
+        cls = type("Bad", (L.autograd.Function,),
+                   {"forward": Bad.forward, "backward": staticmethod(lambda ctx, g: grads(L, g))})
         x, = leaves(L, X)
         cls.apply(x).sum().backward()
         return x.grad

@@ -121,12 +121,13 @@ def test_tied_weights_strict_and_restore_on_error():
         assert call(m, {"a.weight": w}, lib.tensor(x)).tolist() == [[4.0, 4.0]]
         assert call(m, {"a.weight": w}, lib.tensor(x), tie_weights=False).shape == (1, 2)
         assert call(m, ({"a.weight": w}, {"b.weight": w}), (lib.tensor(x),)).tolist() == [[4.0, 4.0]]
-    expect_error(lambda lib: lib.func.functional_call(tied(lib), {"a.weight": lib.ones(2, 2), "b.weight": lib.zeros(2, 2)},
+    expect_error(lambda lib: lib.func.functional_call(tied(lib),
+                                                      {"a.weight": lib.ones(2, 2), "b.weight": lib.zeros(2, 2)},
                                                       lib.ones(1, 2)))
     expect_error(lambda lib: lib.func.functional_call(lib.nn.Linear(2, 2), {"weight": lib.ones(2, 2)}, lib.ones(2),
                                                       strict=True))
-    expect_error(lambda lib: lib.func.functional_call(lib.nn.Linear(2, 2), ({"bias": lib.ones(2)}, {"bias": lib.ones(2)}),
-                                                      lib.ones(2)))
+    expect_error(lambda lib: lib.func.functional_call(lib.nn.Linear(2, 2),
+                                                      ({"bias": lib.ones(2)}, {"bias": lib.ones(2)}), lib.ones(2)))
     lin = torchlike.nn.Linear(2, 2)
     weight = lin.weight
     with pytest.raises(RuntimeError):

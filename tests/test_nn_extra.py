@@ -92,7 +92,8 @@ def test_adaptive_log_softmax():
         assert_same(tp.grad, lp.grad, what=name)
     assert_same(t.log_prob(torch.tensor(x)), l.log_prob(torchlike.tensor(x)))
     assert_same(t.predict(torch.tensor(x)), l.predict(torchlike.tensor(x)))
-    assert_same(t(torch.tensor(x[0]), torch.tensor(y[0])).output, l(torchlike.tensor(x[0]), torchlike.tensor(y[0])).output)
+    assert_same(t(torch.tensor(x[0]), torch.tensor(y[0])).output,
+                l(torchlike.tensor(x[0]), torchlike.tensor(y[0])).output)
 
 
 @pytest.mark.parametrize("fn", [

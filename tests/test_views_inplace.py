@@ -125,7 +125,8 @@ CASES = [
     Case("narrow_diag_unfold", _narrow_diag_unfold), Case("split_unbind_chunk", _pieces),
     Case("detach_data", _detach_data), Case("view_of_view", _view_of_view), Case("base_write_seen", _base_write_seen),
     Case("index_iadd", _index_iadd), Case("alias_chain", _alias_chain),
-    Case("grad_inplace_views", _inplace_views_of_nonleaf, (A, B)), Case("grad_inplace_fn_view", _inplace_fn_view, (A, B)),
+    Case("grad_inplace_views", _inplace_views_of_nonleaf, (A, B)),
+    Case("grad_inplace_fn_view", _inplace_fn_view, (A, B)),
     Case("grad_scatter_inplace", _scatter_inplace, (A, B)),
 ]
 
@@ -143,7 +144,8 @@ VIEWS = [
     lambda x: x[1], lambda x: x[:, 1:3], lambda x: x[1:, ::2], lambda x: x[1].t(), lambda x: x.transpose(0, 2),
     lambda x: x.permute(2, 0, 1), lambda x: x[None, ..., None], lambda x: x.unsqueeze(1), lambda x: x[:, :1].squeeze(1),
     lambda x: x.view(6, 4), lambda x: x.reshape(2, 12), lambda x: x.expand(3, 2, 3, 4), lambda x: x.narrow(2, 1, 2),
-    lambda x: x.select(1, 2), lambda x: x.diagonal(1, 1, 2), lambda x: x.diagonal(-1, 0, 2), lambda x: x.unfold(2, 2, 1),
+    lambda x: x.select(1, 2), lambda x: x.diagonal(1, 1, 2), lambda x: x.diagonal(-1, 0, 2),
+    lambda x: x.unfold(2, 2, 1),
     lambda x: x.split([1, 2], 1)[1], lambda x: x.chunk(2, 2)[1], lambda x: x.unbind(2)[3], lambda x: x.movedim(0, -1),
     lambda x: x.as_strided((2, 3), (3, 1), 5), lambda x: x[1].as_strided((2,), (5,)), lambda x: x.tensor_split(3, 2)[2],
     lambda x: x[0].t()[1:].narrow(0, 1, 1), lambda x: x.flatten(1), lambda x: x.unflatten(2, (2, 2)),

@@ -82,7 +82,8 @@ def test_mnist_attributes_and_repr(mnist_test):
     assert mnist_test.classes[0] == "0 - zero" and mnist_test.class_to_idx["9 - nine"] == 9
     assert mnist_test.raw_folder == os.path.join(str(DATA), "MNIST", "raw")
     assert mnist_test.processed_folder == os.path.join(str(DATA), "MNIST", "processed")
-    assert repr(mnist_test) == f"Dataset MNIST\n    Number of datapoints: 10000\n    Root location: {DATA}\n    Split: Test"
+    assert repr(mnist_test) == (f"Dataset MNIST\n    Number of datapoints: 10000\n    Root location: {DATA}\n"
+                                "    Split: Test")
 
     class Scale:
         def __call__(self, x):
@@ -223,7 +224,8 @@ def test_download_resumes_verifies_and_falls_back_to_next_mirror(tmp_path, monke
     assert sorted(p.name for p in (tmp_path / "MNIST" / "raw").iterdir()) == sorted(r[0] for r in ds.resources)
 
     usps_url = datasets.USPS.split_list["test"][0]
-    with pytest.raises(RuntimeError, match="timed out"):  # the transfer breaks: the part file stays, nothing has the final name
+    # the transfer breaks: the part file stays, nothing has the final name
+    with pytest.raises(RuntimeError, match="timed out"):
         datasets.USPS(tmp_path, train=False, download=True)
     assert (tmp_path / "usps.t.bz2.part").stat().st_size == 100_000 and not (tmp_path / "usps.t.bz2").exists()
     usps = datasets.USPS(tmp_path, train=False, download=True)

@@ -60,7 +60,9 @@ class device:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __repr__(self):
-        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
 
     def __reduce__(self):
         return (device, (self.type, self.index))
@@ -98,7 +100,8 @@ def to_jax(dev):
     index = dev.index or 0
     if index >= len(found):
         raise RuntimeError(f"device '{dev}' is not available: this JAX installation sees {', '.join(_available())}"
-                           + (" (no CUDA GPU: install jax[cuda12] on a machine with one)" if dev.type == "cuda" else ""))
+                           + (" (no CUDA GPU: install jax[cuda12] on a machine with one)"
+                              if dev.type == "cuda" else ""))
     return found[index]
 
 

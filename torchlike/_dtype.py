@@ -211,7 +211,8 @@ class finfo:
         if type.category == _COMPLEX:
             type = type.to_real()
         if type.category != _FLOAT:
-            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'")
+            raise TypeError("torch.finfo() requires a floating point input type. "
+                            "Use torch.iinfo to handle 'torch.finfo'")
         info = jnp.finfo(type.jax)
         self.bits, self.dtype = info.bits, type.name
         self.eps, self.max, self.min = _builtins.float(info.eps), _builtins.float(info.max), _builtins.float(info.min)

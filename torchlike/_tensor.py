@@ -329,8 +329,8 @@ class Tensor:
                                "because of a torch.nn.utils.weight_norm usage, see "
                                "https://github.com/pytorch/pytorch/pull/103001")
         t = _new(type(self))
-        t.__dict__.update({k: v for k, v in self.__dict__.items()
-                           if k not in ("_base", "_strides", "_offset", "_views", "_accumulator", "_grad", "_detached")})
+        t.__dict__.update({k: v for k, v in self.__dict__.items() if k not in
+                           ("_base", "_strides", "_offset", "_views", "_accumulator", "_grad", "_detached")})
         t._data = self._data
         if self._grad is not None:
             t._grad = _copy.deepcopy(self._grad, memo)

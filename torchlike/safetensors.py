@@ -92,7 +92,8 @@ def _serialize(tensors, metadata, write):
     for name in names:
         t = tensors[name]
         a = np.ascontiguousarray(np.asarray(t._data)).reshape(-1).view(np.uint8)
-        header[name] = {"dtype": _CODES[t.dtype.name], "shape": list(t.shape), "data_offsets": [offset, offset + a.size]}
+        header[name] = {"dtype": _CODES[t.dtype.name], "shape": list(t.shape),
+                        "data_offsets": [offset, offset + a.size]}
         arrays.append(a)
         offset += a.size
     text = json.dumps(header, separators=(",", ":")).encode()

@@ -26,8 +26,10 @@ def epochs(m):
 
 def runs(results, experiment):
     """(label, metrics, epoch time relative to PyTorch's) for the compiled, eager and PyTorch runs."""
-    compiled, torch_label = "torchlike, `torch.compile` step", f"PyTorch 2.13 eager (`benchmarks/torch_{experiment}.py`)"
-    names = [(compiled, experiment), ("torchlike, `--eager`", f"{experiment}_eager"), (torch_label, f"torch_{experiment}")]
+    compiled = "torchlike, `torch.compile` step"
+    torch_label = f"PyTorch 2.13 eager (`benchmarks/torch_{experiment}.py`)"
+    names = [(compiled, experiment), ("torchlike, `--eager`", f"{experiment}_eager"),
+             (torch_label, f"torch_{experiment}")]
     for label, name in ((compiled, experiment), (torch_label, f"torch_{experiment}")):  # runs with other seeds
         names += [(f"{label}, seed {path.name.rsplit('seed', 1)[1]}", path.name)
                   for path in sorted(results.glob(f"{name}_seed*"))]

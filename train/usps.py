@@ -270,7 +270,8 @@ def main(argv=None):
         raise SystemExit(f"unknown --parts {sorted(unknown)}; choose from {','.join(PARTS)}")
     if args.smoke:
         args.usps_epochs, args.dann_epochs = min(args.usps_epochs, 1), min(args.dann_epochs, 1)
-        args.attack_samples, args.pgd_steps, args.eps = min(args.attack_samples, 200), min(args.pgd_steps, 3), "0,0.1,0.3"
+        args.attack_samples, args.pgd_steps = min(args.attack_samples, 200), min(args.pgd_steps, 3)
+        args.eps = "0,0.1,0.3"
     device = _common.select_device(args.device)
     _common.seed_everything(args.seed)
     run = _common.Run("usps", args, device)

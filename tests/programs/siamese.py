@@ -109,7 +109,8 @@ def test(model, device, test_loader, criterion):
         for (images_1, images_2, targets) in test_loader:
             images_1, images_2, targets = images_1.to(device), images_2.to(device), targets.to(device)
             outputs = model(images_1, images_2).squeeze()
-            test_loss += F.binary_cross_entropy_with_logits(outputs, targets, reduction='sum').item()  # sum up batch loss
+            # sum up batch loss
+            test_loss += F.binary_cross_entropy_with_logits(outputs, targets, reduction='sum').item()
             pred = torch.where(outputs > 0, 1, 0)  # logit > 0 <=> probability > 0.5
             correct += pred.eq(targets.view_as(pred)).sum().item()
     test_loss /= len(test_loader.dataset)

@@ -33,7 +33,8 @@ def _make_grads(outputs, grads):
                 if out.numel() != 1:
                     raise RuntimeError("grad can be implicitly created only for scalar outputs")
                 if not out.is_floating_point():
-                    raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {out.dtype}")
+                    raise RuntimeError("grad can be implicitly created only for real scalar outputs "
+                                       f"but got {out.dtype}")
                 g = graph.full(out._data.shape, out._data.dtype, 1)
         else:
             raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")

@@ -252,7 +252,8 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, allow_un
     root_edges = []
     for t in roots:
         if not t._requires_grad:
-            raise RuntimeError(f"element {len(root_edges)} of tensors does not require grad and does not have a grad_fn")
+            raise RuntimeError(f"element {len(root_edges)} of tensors does not require grad "
+                               "and does not have a grad_fn")
         root_edges.append(t._edge())
     deps, order = _dependencies([e[0] for e in root_edges])
     capture = None

@@ -32,9 +32,13 @@ def _arg_names(signature_of, in_tree, in_spec):
         params = []
     names = []
     for i, value in enumerate(list(args) + list(kwargs.values())):
-        name = (params[i].name if i < len(params) else f"argument_{i + 1}") if i < len(args) else list(kwargs)[i - len(args)]
+        if i < len(args):
+            name = params[i].name if i < len(params) else f"argument_{i + 1}"
+        else:
+            name = list(kwargs)[i - len(args)]
         leaves = [x for x in flatten(value)[0] if isinstance(x, _Leaf)]
-        names.extend([name] if len(leaves) == 1 and isinstance(value, _Leaf) else [f"{name}_{j}" for j in range(len(leaves))])
+        single = len(leaves) == 1 and isinstance(value, _Leaf)
+        names.extend([name] if single else [f"{name}_{j}" for j in range(len(leaves))])
     return names
 
 

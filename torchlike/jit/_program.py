@@ -85,7 +85,8 @@ class Program:
         buffers = list(self.owner.named_buffers()) if self.owner is not None else []
         flags = tuple(m.training for m in self.owner.modules()) if self.owner is not None else ()
         statics = (tuple(n for n, _ in params), tuple(n for n, _ in buffers), in_tree, in_spec, flags)
-        tensors = [t for _, t in params] + [b for _, b in buffers] + [Tensor._from_array(_random.default_generator._key)]
+        tensors = ([t for _, t in params] + [b for _, b in buffers]
+                   + [Tensor._from_array(_random.default_generator._key)])
         return statics, tensors + [x for x in leaves if isinstance(x, Tensor)], dict(buffers)
 
     def __call__(self, args, kwargs):

@@ -138,9 +138,9 @@ class _LoadedProgram:
     def __call__(self, args, kwargs):
         leaves, in_tree, in_spec = flatten((tuple(args), dict(kwargs)))
         if in_tree != self.in_tree or in_spec != self.in_spec:
+            first_input = len(self.meta['parameters']) + len(self.meta['buffers']) + 1
             raise RuntimeError(f"{self.meta['name']}.forward expected arguments laid out as {self.in_tree} "
-                               f"(Tensors of {self.meta['input_specs'][len(self.meta['parameters']) + len(self.meta['buffers']) + 1:]}), "
-                               f"got {in_tree}")
+                               f"(Tensors of {self.meta['input_specs'][first_input:]}), got {in_tree}")
         params = dict(self.owner.named_parameters()) if self.owner is not None else {}
         buffers = dict(self.owner.named_buffers()) if self.owner is not None else {}
         state = [params[n] for n in self.meta["parameters"]] + [buffers[n] for n in self.meta["buffers"]]

@@ -38,7 +38,8 @@ adaptive_avg_pool1d, avg_pool1d, bilinear, celu_ = F.adaptive_avg_pool1d, F.avg_
 channel_shuffle, native_channel_shuffle = F.channel_shuffle, F.channel_shuffle
 conv1d, conv2d, conv3d, conv_tbc = F.conv1d, F.conv2d, F.conv3d, F.conv_tbc
 conv_transpose1d, conv_transpose2d, conv_transpose3d = F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d
-cosine_similarity, hardshrink, pairwise_distance, pdist = F.cosine_similarity, F.hardshrink, F.pairwise_distance, F.pdist
+cosine_similarity, hardshrink = F.cosine_similarity, F.hardshrink
+pairwise_distance, pdist = F.pairwise_distance, F.pdist
 pixel_shuffle, pixel_unshuffle, prelu = F.pixel_shuffle, F.pixel_unshuffle, F.prelu
 relu_, rrelu_, selu_, threshold_ = F.relu_, F.rrelu_, F.selu_, F.threshold_
 

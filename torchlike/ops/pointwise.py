@@ -260,11 +260,12 @@ def _float_only(fn, jfn):
 
 remainder = binary("remainder", _float_only(torch_derivative(jnp.remainder, lambda a, b, out: jnp.ones_like(a),
                                                              _rounded_quotient_derivative(jnp.floor_divide)),
-                                            jnp.remainder), ("RemainderBackward1", "RemainderBackward0", "RemainderBackward1"),
-                   kinds="if", check=_check_divisor)
+                                            jnp.remainder),
+                   ("RemainderBackward1", "RemainderBackward0", "RemainderBackward1"), kinds="if", check=_check_divisor)
 fmod = binary("fmod", _float_only(torch_derivative(jnp.fmod, lambda a, b, out: jnp.ones_like(a),
-                                                   _rounded_quotient_derivative(lambda a, b: jnp.trunc(a / b))), jnp.fmod), ("FmodBackward1", "FmodBackward0", "FmodBackward1"), kinds="if",
-              check=_check_divisor)
+                                                   _rounded_quotient_derivative(lambda a, b: jnp.trunc(a / b))),
+                                  jnp.fmod),
+              ("FmodBackward1", "FmodBackward0", "FmodBackward1"), kinds="if", check=_check_divisor)
 pow = binary("pow", _pow, ("PowBackward1", "PowBackward0", "PowBackward2"), kinds="ifc", kernel_name="pow",
              check=_check_pow)
 float_power = binary("float_power", _pow, ("PowBackward1", "PowBackward0", "PowBackward2"),
@@ -500,7 +501,8 @@ def _round_fn(decimals, a):
     return jnp.round(a / 10.0 ** -decimals) * 10.0 ** -decimals
 
 
-_rounds = _kernels(lambda decimals, dtype, a: _round_fn(decimals, a.astype(dtype)), ("RoundBackward0", "RoundBackward1"))
+_rounds = _kernels(lambda decimals, dtype, a: _round_fn(decimals, a.astype(dtype)),
+                   ("RoundBackward0", "RoundBackward1"))
 
 
 def round(input, *, decimals=0, out=None):

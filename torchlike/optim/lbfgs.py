@@ -160,7 +160,7 @@ class LBFGS(Optimizer):
             return orig_loss
 
         d, t, H_diag = _unwrap(state.get("d")), _unwrap(state.get("t")), _unwrap(state.get("H_diag"))
-        old_dirs, old_stps, ro = _unwrap(state.get("old_dirs")), _unwrap(state.get("old_stps")), _unwrap(state.get("ro"))
+        old_dirs, old_stps, ro = (_unwrap(state.get(k)) for k in ("old_dirs", "old_stps", "ro"))
         prev_flat_grad, prev_loss = _unwrap(state.get("prev_flat_grad")), state.get("prev_loss")
         n_iter, opt_cond = 0, False
         while n_iter < max_iter:

@@ -100,7 +100,8 @@ def torch_global(module, name, rebuilders):
     return None
 
 
-_SAFE_BUILTINS = {("collections", "OrderedDict"): collections.OrderedDict, ("collections", "Counter"): collections.Counter,
+_SAFE_BUILTINS = {("collections", "OrderedDict"): collections.OrderedDict,
+                  ("collections", "Counter"): collections.Counter,
                   ("builtins", "set"): set, ("builtins", "complex"): complex, ("builtins", "bytearray"): bytearray,
                   ("_codecs", "encode"): _encode}
 
@@ -147,7 +148,8 @@ class WeightsUnpickler:
         except (IndexError, KeyError, TypeError, ValueError, AttributeError, OverflowError, struct.error) as e:
             if isinstance(e, pickle.UnpicklingError):
                 raise
-            raise pickle.UnpicklingError(f"Weights only load failed: malformed pickle data ({type(e).__name__}: {e})") from e
+            raise pickle.UnpicklingError(
+                f"Weights only load failed: malformed pickle data ({type(e).__name__}: {e})") from e
 
     # ---- reading -----------------------------------------------------------------------
     def _bytes(self, n):
@@ -297,7 +299,8 @@ class WeightsUnpickler:
         P.LONG4[0]: lambda s: s.stack.append(pickle.decode_long(s._bytes(s._unpack("<i")))),
         P.INT[0]: _int,
         P.LONG[0]: lambda s: s.stack.append(int(s._line().rstrip(b"L"))),
-        P.BINFLOAT[0]: lambda s: s.stack.append(s._unpack(">d")), P.FLOAT[0]: lambda s: s.stack.append(float(s._line())),
+        P.BINFLOAT[0]: lambda s: s.stack.append(s._unpack(">d")),
+        P.FLOAT[0]: lambda s: s.stack.append(float(s._line())),
         P.BINUNICODE[0]: lambda s: s.stack.append(s._text(s._bytes(s._unpack("<I")))),
         P.SHORT_BINUNICODE[0]: lambda s: s.stack.append(s._text(s._bytes(s._bytes(1)[0]))),
         P.BINUNICODE8[0]: lambda s: s.stack.append(s._text(s._bytes(s._unpack("<Q")))),

@@ -172,7 +172,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
 def _lrn(size, x, alpha, beta, k):
     sq = jnp.moveaxis(jnp.square(x), 1, -1)
     sq = jnp.pad(sq, [(0, 0)] * (x.ndim - 1) + [(size // 2, (size - 1) // 2)])
-    window = jax.lax.reduce_window(sq, np.zeros((), sq.dtype), jax.lax.add, (1,) * (x.ndim - 1) + (size,), (1,) * x.ndim, "VALID")
+    window = jax.lax.reduce_window(sq, np.zeros((), sq.dtype), jax.lax.add, (1,) * (x.ndim - 1) + (size,),
+                                   (1,) * x.ndim, "VALID")
     div = jnp.moveaxis(window, -1, 1) / size
     return (x / (div * alpha + k) ** beta).astype(x.dtype)
 

@@ -69,7 +69,8 @@ GELU = _activation("GELU", F.gelu, [("approximate", "none")], "approximate={appr
 Sigmoid = _activation("Sigmoid", F.sigmoid)
 SiLU = _activation("SiLU", F.silu, [_INPLACE])
 Mish = _activation("Mish", F.mish, [_INPLACE])
-Softplus = _activation("Softplus", F.softplus, [("beta", 1.0), ("threshold", 20.0)], "beta={beta}, threshold={threshold}")
+Softplus = _activation("Softplus", F.softplus, [("beta", 1.0), ("threshold", 20.0)],
+                       "beta={beta}, threshold={threshold}")
 Softsign = _activation("Softsign", F.softsign)
 Tanh = _activation("Tanh", F.tanh)
 Tanhshrink = _activation("Tanhshrink", F.tanhshrink)

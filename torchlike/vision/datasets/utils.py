@@ -20,7 +20,8 @@ import zipfile
 import zlib
 
 __all__ = ["calculate_md5", "check_md5", "check_integrity", "download_url", "extract_archive",
-           "download_and_extract_archive", "download_from_mirrors", "verify_str_arg", "verify_file", "ChecksumError", "read_maybe_compressed"]
+           "download_and_extract_archive", "download_from_mirrors", "verify_str_arg", "verify_file", "ChecksumError",
+           "read_maybe_compressed"]
 
 _USER_AGENT = "torchlike"
 _COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}

@@ -39,6 +39,7 @@ class ImageClassification(Module):
     def describe(self):
         return ("Accepts ``PIL.Image``, batched ``(B, C, H, W)`` and single ``(C, H, W)`` image ``torch.Tensor`` "
                 f"objects. The images are resized to ``resize_size={self.resize_size}`` using "
-                f"``interpolation={self.interpolation}``, followed by a central crop of ``crop_size={self.crop_size}``. "
+                f"``interpolation={self.interpolation}``, followed by a central crop of "
+                f"``crop_size={self.crop_size}``. "
                 f"Finally the values are first rescaled to ``[0.0, 1.0]`` and then normalized using "
                 f"``mean={self.mean}`` and ``std={self.std}``.")
