@@ -16,6 +16,27 @@ def _is_tensor(x):
     return isinstance(x, Tensor)
 
 
+def _order(tree):
+    """A hashable record of the key order of every dict in ``tree`` (JAX's pytrees sort dict keys)."""
+    if isinstance(tree, dict):
+        return "dict", tuple((k, _order(v)) for k, v in tree.items())
+    if isinstance(tree, (tuple, list)):
+        return "seq", tuple(_order(v) for v in tree)
+    return None
+
+
+def _ordered(tree, order, leaf=lambda x: x):
+    """JAX's rebuilt pytree ``tree`` with its dicts' keys in the ``order`` recorded by :func:`_order`,
+    ``leaf`` applied where that record has leaves."""
+    if order is None:
+        return leaf(tree)
+    kind, items = order
+    if kind == "dict":
+        return type(tree)((k, _ordered(tree[k], o, leaf)) for k, o in items)
+    children = [_ordered(t, o, leaf) for t, o in zip(tree, items)]
+    return type(tree)(*children) if hasattr(tree, "_fields") else type(tree)(children)
+
+
 class _ArrayFunction:
     """``fn`` on Tensors as a function of the arrays of its Tensor arguments. The arguments'
     structure and non-Tensor leaves are static; the result's structure is remembered per call
@@ -30,20 +51,22 @@ class _ArrayFunction:
         leaves, tree = jax.tree_util.tree_flatten(args, is_leaf=_is_tensor)
         tensors = [x for x in leaves if _is_tensor(x)]
         constants = tuple(None if _is_tensor(x) else x for x in leaves)
-        return tensors, (tree, constants)
+        return tensors, (tree, constants, _order(args))
 
     def __call__(self, structure, *arrays):
-        tree, constants = structure
+        tree, constants, order = structure
         it = iter(arrays)
         leaves = [Tensor._from_array(next(it)) if c is None else c for c in constants]
-        out = self.fn(*jax.tree_util.tree_unflatten(tree, leaves))
-        flat, self.out_trees[structure] = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
+        out = self.fn(*_ordered(jax.tree_util.tree_unflatten(tree, leaves), order))
+        flat, treedef = jax.tree_util.tree_flatten(out, is_leaf=_is_tensor)
+        self.out_trees[structure] = treedef, _order(out)
         if not all(_is_tensor(x) for x in flat):
             raise ValueError("the function must return Tensors (or a nested tuple/list/dict of them)")
         return tuple(x._data for x in flat)
 
     def result(self, structure, outs):
-        return jax.tree_util.tree_unflatten(self.out_trees[structure], list(outs))
+        treedef, order = self.out_trees[structure]
+        return _ordered(jax.tree_util.tree_unflatten(treedef, list(outs)), order)
 
 
 def _run(kernel, fn, structure, tensors, statics=()):
