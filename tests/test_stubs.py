@@ -53,3 +53,7 @@ def test_stubs_declare_the_registrations(generated):
     add = next(n for n in trees["torchlike/__init__.pyi"].body if isinstance(n, ast.FunctionDef) and n.name == "add")
     assert [a.arg for a in add.args.args] == ["input", "other"]
     assert [a.arg for a in add.args.kwonlyargs] == ["alpha", "out"]
+    tensor_body = next(n for n in trees["torchlike/_tensor.pyi"].body if getattr(n, "name", None) == "Tensor").body
+    returns = {n.name: ast.unparse(n.returns) if n.returns else None for n in tensor_body
+               if isinstance(n, ast.FunctionDef)}
+    assert returns["relu"] == returns["add_"] == returns["__add__"] == "Tensor"  # chained calls complete too
