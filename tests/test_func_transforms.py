@@ -150,7 +150,8 @@ def test_has_aux_argnums_and_values():
                 F.grad(lambda p: (p["a"] * p["b"][0]).sum())({"a": x, "b": (y, y)}),
                 (out, vjp_fn(lib.ones(3)), aux_v), F.vjp(lambda a, b: (a * b, a + b), x, y)[1]((x, y)),
                 F.jvp(h, (x,), (y,), has_aux=True), F.jvp(lambda a, b: a * b, (x, y), (y, x)),
-                F.jacrev(h, has_aux=True)(x), F.jacfwd(h, has_aux=True)(x))
+                F.jacrev(h, has_aux=True)(x), F.jacfwd(h, has_aux=True)(x), F.jacrev(h)(x),
+                F.jacfwd(lambda a, b: {"p": a * b, "s": (a + b, a)}, argnums=1)(x, y))
     both(run)
 
 

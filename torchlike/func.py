@@ -169,8 +169,9 @@ def _jacobian(transform, name, func, argnums, has_aux):
         box = {}
         jac, aux = transform(f, argnums=tuple(range(len(nums))), has_aux=True)(*(_arrays(args[i]) for i in nums))
         inputs = tuple(args[i] for i in nums)
-        jac = _ordered(jac, _order(box["out"]), lambda blocks: _tensors(blocks if isinstance(argnums, tuple) else blocks[0],
-                                                                inputs if isinstance(argnums, tuple) else inputs[0]))
+        one = not isinstance(argnums, tuple)  # then each output's blocks are its one input's, not a tuple
+        jac = _ordered(jac, _order(box["out"]), lambda blocks: _tensors(blocks[0] if one else blocks,
+                                                                        inputs[0] if one else inputs))
         return (jac, _tensors(aux, box["aux"])) if has_aux else jac
     return wrapper
 
