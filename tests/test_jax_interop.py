@@ -195,5 +195,7 @@ def test_to_flax_trains_under_nnx_jit_as_torchlike_eager():
 
 def test_scoped_functions_pickle_by_name():
     import pickle  # DataLoader workers and multiprocessing send functions by reference
-    for fn in (torchlike.add, torchlike.utils.data.default_collate, torchlike.save, nn.functional.relu):
+    from torchlike.utils.data import dataloader  # binds default_collate without exporting it
+    for fn in (torchlike.add, torchlike.utils.data.default_collate, dataloader.default_collate, torchlike.save,
+               nn.functional.relu):
         assert pickle.loads(pickle.dumps(fn)) is fn

@@ -125,10 +125,16 @@ def _wrapped(fn):
     except KeyError:
         wrapper = _wrappers[fn] = scoped(fn)
         _wrappers[wrapper] = wrapper
-        home = sys.modules.get(fn.__module__)  # pickle finds functions by module and name: the wrapper there too
-        if fn.__qualname__ == fn.__name__ and getattr(home, fn.__name__, None) is fn:
-            setattr(home, fn.__name__, wrapper)
         return wrapper
+
+
+def _rebind(module):
+    """Point every name of ``module`` bound to a wrapped function at its wrapper: one object per
+    function everywhere, so pickle (which finds functions by module and name) accepts it."""
+    namespace = vars(module)
+    for name, value in list(namespace.items()):
+        if isinstance(value, FunctionType) and value in _wrappers:
+            namespace[name] = _wrappers[value]
 
 
 def _ours_function(obj):
@@ -184,6 +190,7 @@ def scope_module(module):
         elif public and isinstance(value, FunctionType) and _is_entry(name) and _ours(value) and \
                 offered(name, value):
             namespace[name] = _wrapped(value)
+    _rebind(module)
 
 
 class _Loader(importlib.abc.Loader):
@@ -227,9 +234,11 @@ def install():
 def finish(previous):
     """End of ``torchlike/__init__``: wrap the package's own entries, scope every class again
     (ops modules attach methods to Tensor after it is defined), restore the caller's mode."""
-    for name, module in list(sys.modules.items()):
-        if name == "torchlike" or name.startswith("torchlike."):
-            scope_module(module)
+    modules = [m for name, m in list(sys.modules.items()) if name == "torchlike" or name.startswith("torchlike.")]
+    for module in modules:
+        scope_module(module)
+    for module in modules:  # again: a module scoped early holds functions a later one wrapped
+        _rebind(module)
     _restore(previous)
 
 
