@@ -203,3 +203,39 @@ def test_errors_as_torch(call):
     t_err, l_err = expect_error(call)
     assert str(l_err).startswith(str(t_err).split("TreeSpec")[0]), (str(l_err), str(t_err))  # torch's repr of
     # a pytree structure (in jvp's message) is torch's own; ours prints the structure as Python literals
+
+
+def test_vmap_randomness_modes_as_torch():
+    x = np.zeros(4, np.float32)
+    for lib in (torch, torchlike):
+        same = lib.vmap(lambda v: v + lib.rand(()), randomness="same")(lib.tensor(x))
+        different = lib.vmap(lambda v: v + lib.rand(()), randomness="different")(lib.tensor(x))
+        assert len(set(same.tolist())) == 1 and len(set(different.tolist())) == 4
+    messages = []
+    for lib in (torch, torchlike):
+        for randomness in ("error", "bad"):
+            with pytest.raises(RuntimeError) as info:
+                lib.vmap(lambda v: v + lib.rand(()), randomness=randomness)(lib.tensor(x))
+            messages.append(str(info.value))
+    assert messages[:2] == messages[2:]
+    t = torchlike.ones(3, requires_grad=True)  # the draws are an input of the kernel: backward sees the same
+    y = torchlike.vmap(lambda v: v * torchlike.rand(()), randomness="different")(t)
+    y.sum().backward()
+    assert t.grad.tolist() == y.tolist() and len(set(y.tolist())) == 3
+
+
+def test_vmap_sees_closed_over_tensors_change_as_torch():
+    results = []
+    for lib in (torch, torchlike):
+        w = lib.ones(3)
+        lin = lib.nn.Linear(3, 1)
+        with lib.no_grad():
+            lin.weight.fill_(0.5)
+            lin.bias.zero_()
+        f = lib.vmap(lambda v: v * w + lin(v))
+        first = f(lib.ones(2, 3)).tolist()
+        w.fill_(5.0)
+        with lib.no_grad():
+            lin.weight.add_(1.0)
+        results.append((first, f(lib.ones(2, 3)).tolist()))
+    assert results[0] == results[1]

@@ -5,6 +5,7 @@ wrap JAX tracers) and runs it as one kernel, so autograd sees a single different
 """
 import jax
 
+from . import _dispatch
 from ._dispatch import Kernel, apply
 from ._tensor import Tensor
 from .random import default_generator
@@ -69,33 +70,72 @@ class _ArrayFunction:
         return _ordered(jax.tree_util.tree_unflatten(treedef, list(outs)), order)
 
 
-def _run(kernel, fn, structure, tensors, statics=()):
-    """Run ``kernel`` and refuse random ops inside (they would draw from a traced key)."""
-    key = default_generator._key
+_RANDOM_INSIDE = ("torchlike's vmap, cond and while_loop do not support random operations inside the function "
+                  "(vmap does with randomness='same' or 'different')")
+
+
+def _run(kernel, fn, structure, tensors, statics=(), random_error=_RANDOM_INSIDE, captured=None):
+    """Run ``kernel`` and refuse random ops inside that drew from the generator's own key (they
+    would leave a traced key behind). With a ``captured`` list, note there every tensor the
+    function reads without taking it as an argument (a closure, a global, a module's weight),
+    with its array when the kernel was traced."""
+    key, previous = default_generator._key, _dispatch.observer
+
+    def record(k, statics, args, out):
+        if previous is not None:
+            previous(k, statics, args, out)
+        if any(isinstance(o, jax.core.Tracer) for o in jax.tree_util.tree_leaves(out)):  # inside the trace
+            captured.extend((a, a._data) for a in args if _is_tensor(a) and not isinstance(a._data, jax.core.Tracer))
+    if captured is not None:
+        _dispatch.observer = record
     try:
         outs = apply(kernel, tensors, (structure, *statics))
     finally:
+        _dispatch.observer = previous
         leaked = default_generator._key is not key
         default_generator._key = key
     if leaked:
-        raise RuntimeError("vmap: called random operation while in randomness error mode. torchlike's vmap, cond and "
-                           "while_loop do not support random operations inside the function")
+        raise RuntimeError(random_error)
     return fn.result(structure, outs if isinstance(outs, tuple) else (outs,))
+
+
+def _with_key(fn, structure, key, *arrays):
+    """``fn`` drawing its random numbers from ``key`` (the default generator's key meanwhile)."""
+    saved, default_generator._key = default_generator._key, key
+    try:
+        return fn(structure, *arrays)
+    finally:
+        default_generator._key = saved
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     """torch.vmap (torch.func.vmap): ``func`` mapped over dim ``in_dims`` of its arguments
     (an int or None for all, or one per positional argument), results stacked along
-    ``out_dims``; differentiable. Deviations: random ops inside raise whatever ``randomness``
-    says; ``chunk_size`` is accepted and ignored (JAX maps the whole batch at once)."""
+    ``out_dims``; differentiable. ``randomness``: ``'error'`` refuses random ops inside,
+    ``'same'`` gives every batch element the same draws, ``'different'`` independent ones (the
+    default generator advances once per call). ``func`` is compiled once per argument structure;
+    tensors it reads from outside its arguments are watched, and a change to one (an in-place
+    update, ``optimizer.step()``) compiles it anew. Deviation: ``chunk_size`` is accepted and
+    ignored (JAX maps the whole batch at once)."""
     fn = _ArrayFunction(func)
 
-    def batched(structure, axes, out_axes, *arrays):
-        return jax.vmap(lambda *a: fn(structure, *a), in_axes=axes, out_axes=out_axes)(*arrays)
+    def batched(structure, axes, out_axes, key_axis, *arrays):
+        if key_axis == "none":  # randomness="error": no key goes in
+            return jax.vmap(lambda *a: fn(structure, *a), in_axes=axes, out_axes=out_axes)(*arrays)
+        return jax.vmap(lambda key, *a: _with_key(fn, structure, key, *a), in_axes=(key_axis, *axes),
+                        out_axes=out_axes)(*arrays)
 
     kernel = Kernel(batched, "VmapBackward0")
+    captured = []  # (tensor, its array when traced) for the tensors func reads from outside its arguments
 
     def wrapped(*args):
+        if any(t._data is not data for t, data in captured):  # one changed since: trace func anew
+            kernel.cache.clear()
+            kernel.vjps.clear()
+            captured.clear()
+        if randomness not in ("error", "different", "same"):
+            raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. "
+                               f"Got {randomness}")
         tensors, structure = fn.split(args)
         if isinstance(in_dims, (tuple, list)) and len(in_dims) != len(args):
             raise ValueError(f"vmap({getattr(func, '__name__', func)}, in_dims={in_dims}, ...)(<inputs>): in_dims is "
@@ -110,10 +150,22 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
             raise ValueError(f"vmap({getattr(func, '__name__', func)}, in_dims={in_dims}, ...)(<inputs>): at least "
                              f"one input must be batched (have a non-None in_dim)")
         out_axes = tuple(out_dims) if isinstance(out_dims, list) else out_dims
-        return _run(kernel, fn, structure, tensors, (tuple(axes), out_axes))
+        if randomness == "error":
+            return _run(kernel, fn, structure, tensors, (tuple(axes), out_axes, "none"), _RANDOM_IN_VMAP, captured)
+        default_generator._key, key = jax.random.split(default_generator._key)
+        if randomness == "different":
+            size = next(t.shape[a] for t, a in zip(tensors, axes) if a is not None)
+            key = jax.random.split(key, size)
+        key_axis = 0 if randomness == "different" else None
+        return _run(kernel, fn, structure, [Tensor._from_array(key), *tensors], (tuple(axes), out_axes, key_axis),
+                    captured=captured)
 
     wrapped.__wrapped__ = func
     return wrapped
+
+
+_RANDOM_IN_VMAP = ("vmap: called random operation while in randomness error mode. Please either use the 'same' or "
+                   "'different' randomness flags on vmap or perform the randomness operation out of vmap")
 
 
 def cond(pred, true_fn, false_fn, operands=()):
