@@ -199,3 +199,31 @@ def test_scoped_functions_pickle_by_name():
     for fn in (torchlike.add, torchlike.utils.data.default_collate, dataloader.default_collate, torchlike.save,
                nn.functional.relu):
         assert pickle.loads(pickle.dumps(fn)) is fn
+
+
+def test_context_managers_get_the_with_blocks_exception_as_torch():
+    """torchlike's @contextmanager entries run in 64-bit mode step by step; an exception in the
+    with block still reaches the generator (fork_rng restores the state at once, as torch's)."""
+    after = []
+    for lib in (torch, torchlike):
+        lib.manual_seed(0)
+        with pytest.raises(ValueError):
+            with lib.random.fork_rng():
+                lib.rand(3)
+                raise ValueError
+        after.append(lib.rand(2).tolist())
+        lib.manual_seed(0)
+        assert lib.rand(2).tolist() == after[-1]  # the state forked before the block is back
+    import contextlib
+    from torchlike import _x64
+    caught = []
+
+    @contextlib.contextmanager
+    def suppressing():  # the generator sees the exception and may swallow it, as contextlib promises
+        try:
+            yield
+        except ValueError:
+            caught.append(jax.config.jax_enable_x64)
+    with _x64.scoped(suppressing)():
+        raise ValueError
+    assert caught == [True] and not jax.config.jax_enable_x64

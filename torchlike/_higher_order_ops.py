@@ -8,7 +8,7 @@ import jax
 from . import _dispatch
 from ._dispatch import Kernel, apply
 from ._tensor import Tensor
-from .random import default_generator
+from .random import _drawing_from, default_generator
 
 __all__ = ["vmap", "cond", "while_loop"]
 
@@ -99,15 +99,6 @@ def _run(kernel, fn, structure, tensors, statics=(), random_error=_RANDOM_INSIDE
     return fn.result(structure, outs if isinstance(outs, tuple) else (outs,))
 
 
-def _with_key(fn, structure, key, *arrays):
-    """``fn`` drawing its random numbers from ``key`` (the default generator's key meanwhile)."""
-    saved, default_generator._key = default_generator._key, key
-    try:
-        return fn(structure, *arrays)
-    finally:
-        default_generator._key = saved
-
-
 def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     """torch.vmap (torch.func.vmap): ``func`` mapped over dim ``in_dims`` of its arguments
     (an int or None for all, or one per positional argument), results stacked along
@@ -122,7 +113,7 @@ def vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None):
     def batched(structure, axes, out_axes, key_axis, *arrays):
         if key_axis == "none":  # randomness="error": no key goes in
             return jax.vmap(lambda *a: fn(structure, *a), in_axes=axes, out_axes=out_axes)(*arrays)
-        return jax.vmap(lambda key, *a: _with_key(fn, structure, key, *a), in_axes=(key_axis, *axes),
+        return jax.vmap(lambda key, *a: _drawing_from(key, fn, structure, *a)[0], in_axes=(key_axis, *axes),
                         out_axes=out_axes)(*arrays)
 
     kernel = Kernel(batched, "VmapBackward0")

@@ -91,14 +91,21 @@ def _scoped_generator(fn):
 
 
 def _stepped(generator):
-    """Drive ``generator`` one step at a time in 64-bit mode (the caller's mode in between)."""
+    """Drive ``generator`` one step at a time in 64-bit mode (the caller's mode in between),
+    passing on what is sent or thrown in (a @contextmanager's ``__exit__`` throws the with
+    block's exception into it, ``close()`` a GeneratorExit)."""
+    sent, thrown = None, None
     while True:
         with enabled():
             try:
-                item = next(generator)
+                item = generator.send(sent) if thrown is None else generator.throw(thrown)
             except StopIteration as stop:
                 return stop.value
-        yield item
+        sent, thrown = None, None
+        try:
+            sent = yield item
+        except BaseException as error:  # handed to the generator, which decides
+            thrown = error
 
 
 def _scoped_context_manager(fn):
@@ -172,23 +179,26 @@ def _public(module_name):
     return not any(part.startswith("_") for part in module_name.split("."))
 
 
+def _offers(module, name, fn):
+    """Whether a public module offers ``fn`` as an entry: a package's public names, a module's
+    ``__all__``, or else the public functions it defines."""
+    if hasattr(module, "__path__"):
+        return True
+    names = vars(module).get("__all__")
+    return name in names if names is not None else _public(fn.__module__)
+
+
 def scope_module(module):
     """Wrap a torchlike module's entries: the classes it defines (wherever they live:
-    ``torchlike._tensor.Tensor`` is public) and the functions a public module offers: a
-    package's public names, a module's ``__all__``, or else the public functions it defines.
-    Helpers (``varargs``, or ``apply`` imported from a private module) stay as they are."""
+    ``torchlike._tensor.Tensor`` is public) and, in a public module, the functions it offers
+    (:func:`_offers`). Helpers (``varargs``, or ``apply`` imported from a private module) stay
+    as they are."""
     namespace, public = vars(module), _public(module.__name__)
-    if hasattr(module, "__path__"):
-        offered = lambda name, fn: True  # noqa: E731
-    elif "__all__" in namespace:
-        offered = lambda name, fn: name in namespace["__all__"]  # noqa: E731
-    else:
-        offered = lambda name, fn: _public(fn.__module__)  # noqa: E731
     for name, value in list(namespace.items()):
         if isinstance(value, type) and _ours(value) and value.__module__ == module.__name__:
             scope_class(value)
         elif public and isinstance(value, FunctionType) and _is_entry(name) and _ours(value) and \
-                offered(name, value):
+                _offers(module, name, value):
             namespace[name] = _wrapped(value)
     _rebind(module)
 
@@ -264,14 +274,15 @@ def program_32_bit(fn):
         return jax.tree_util.tree_map(lambda a: a.astype(_TO_32_BIT.get(a.dtype.name, a.dtype)), fn(*args))
 
     def exported(kind, avals):
-        try:
-            return cache[kind, avals]
-        except KeyError:
+        if (kind, avals) not in cache:
             with enabled():
-                target = outputs_32_bit if kind == "forward" else _vjp_of(outputs_32_bit, len(avals))
-                program = cache[kind, avals] = export.export(jax.jit(target))(*avals) if kind == "forward" else \
-                    export.export(jax.jit(target))(*avals, *_cotangent_avals(outputs_32_bit, avals))
-            return program
+                if kind == "forward":
+                    program = export.export(jax.jit(outputs_32_bit))(*avals)
+                else:
+                    cotangents = _cotangent_avals(outputs_32_bit, avals)
+                    program = export.export(jax.jit(_vjp_of(outputs_32_bit, len(avals))))(*avals, *cotangents)
+            cache[kind, avals] = program
+        return cache[kind, avals]
 
     @jax.custom_vjp
     def call(*args):

@@ -14,8 +14,6 @@ off and ``detach()``/``torch.no_grad()`` do not stop the transform's gradient; t
 traceable (no Python branching on tensor values, no ``.item()``); complex inputs follow JAX's convention.
 
 ``functional_call`` runs a module with other values in place of its parameters and buffers.
-
-``functional_call`` runs a module with other values in place of its parameters and buffers.
 Values may be torchlike Tensors or raw JAX arrays (tracers included), so a Module becomes a
 pure function of a ``{name: jax.Array}`` pytree that ``jax.grad``, ``jax.jit`` and Optax
 take directly::
@@ -34,7 +32,6 @@ import functools
 
 import jax
 import jax.numpy as jnp
-
 
 from ._higher_order_ops import _is_tensor, _order, _ordered, vmap
 from ._x64 import scoped

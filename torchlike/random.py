@@ -114,6 +114,16 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
+def _drawing_from(key, fn, *args):
+    """``fn(*args)`` with the default generator drawing from ``key`` (a traced key too, inside a
+    transform); returns ``(result, the key the draws left)``. The generator's own key is restored."""
+    saved, default_generator._key = default_generator._key, key
+    try:
+        return fn(*args), default_generator._key
+    finally:
+        default_generator._key = saved
+
+
 @contextlib.contextmanager
 def fork_rng(devices=None, enabled=True, _caller="fork_rng", _devices_kw="devices", device_type=None):
     """Restore the default generator's state on exit (it also stands for every device's)."""

@@ -47,18 +47,17 @@ class TorchlikeModule(nnx.Module):
         leaves = [a._data if _is_tensor(a) else a for a in leaves]
         dynamic = tuple(isinstance(a, (jax.Array, np.ndarray)) for a in leaves)
         statics = tuple(None if d else a for a, d in zip(leaves, dynamic))
-        state = ([v[...] for v in self.params.values()], [v[...] for v in self.buffers.values()],
-                 self.rng_key[...])
+        state = [*(v[...] for v in self.params.values()), *(v[...] for v in self.buffers.values()),
+                 self.rng_key[...]]
         arrays = [a for a, d in zip(leaves, dynamic) if d]
-        flat_state = [*state[0], *state[1], state[2]]
-        if traced_in_32_bit([*flat_state, *arrays]):
+        if traced_in_32_bit([*state, *arrays]):
             key = (self.training, tree, dynamic, statics)
             if key not in self.programs:
                 self.programs[key] = program_32_bit(functools.partial(self._pure, *key))
-            out, buffers, rng_key = self.programs[key](*flat_state, *arrays)
+            out, buffers, rng_key = self.programs[key](*state, *arrays)
         else:
             with enabled():
-                out, buffers, rng_key = self._pure(self.training, tree, dynamic, statics, *flat_state, *arrays)
+                out, buffers, rng_key = self._pure(self.training, tree, dynamic, statics, *state, *arrays)
         for variable, value in zip(self.buffers.values(), buffers):
             variable.set_value(value)  # replaced, not written into: a 32-bit caller's int32 count
         self.rng_key.set_value(rng_key)
@@ -66,19 +65,15 @@ class TorchlikeModule(nnx.Module):
 
     def _pure(self, training, tree, dynamic, statics, *arrays):
         """(parameters, buffers, key, array arguments) -> (output arrays, new buffers, new key)."""
-        module, generator = self.program, _random.default_generator
+        module = self.program
         n_params, n_buffers = len(self.params), len(self.buffers)
         params = dict(zip(self.params.keys(), arrays[:n_params]))
         buffers = dict(zip(self.buffers.keys(), arrays[n_params:n_params + n_buffers]))
         given = iter(arrays[n_params + n_buffers + 1:])
         args, kwargs = jax.tree_util.tree_unflatten(tree, [next(given) if d else s for d, s in zip(dynamic, statics)])
         module.train(training)
-        saved_key, generator._key = generator._key, arrays[n_params + n_buffers]
-        try:
-            out = functional_call(module, (params, buffers), tuple(args), kwargs)
-            new_key = generator._key
-        finally:
-            generator._key = saved_key
+        out, new_key = _random._drawing_from(arrays[n_params + n_buffers], functional_call, module, (params, buffers),
+                                             tuple(args), kwargs)
         out = jax.tree_util.tree_map(lambda a: a._data if _is_tensor(a) else a, out, is_leaf=_is_tensor)
         return out, list(buffers.values()), new_key
 
